@@ -1,0 +1,1 @@
+"""HTTP and GraphQL surface: app, auth, context, permissions, error mapping, per-context GraphQL types."""

@@ -1,0 +1,77 @@
+"""The ASGI app: GraphQL, health probes, and (in development) the dev issuer's discovery."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from api.auth.dev_issuer import discovery_document, load_or_create_key, public_key_set
+from api.graphql.http import graphql_endpoint
+from api.logging import configure_logging
+from api.services import Services, build_services
+from api.settings import Settings, get_settings
+from tenants.migrate import current_revision, head_revision
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    try:
+        async with services.app_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        revision = await current_revision(services.app_engine)
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    if revision != head_revision():
+        return JSONResponse({"status": "unavailable", "migrations": "behind"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+def _dev_routes(settings: Settings) -> list[Route]:
+    if not settings.dev_auth:
+        return []
+    issuer = settings.dev_issuer
+    jwks = public_key_set(load_or_create_key(settings.dev_key_path)).as_dict()
+
+    async def discovery(request: Request) -> Response:
+        return JSONResponse(discovery_document(issuer))
+
+    async def keys(request: Request) -> Response:
+        return JSONResponse(jwks)
+
+    return [Route("/dev/.well-known/openid-configuration", discovery), Route("/dev/jwks", keys)]
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
+    settings = settings or get_settings()
+    configure_logging(json=settings.env != "development")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or build_services(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.services.aclose()
+
+    routes = [
+        Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        *_dev_routes(settings),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    if services is not None:
+        app.state.services = services
+    return app

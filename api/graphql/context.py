@@ -1,0 +1,68 @@
+"""Per-request context: the principal, the tenant transaction, the batching loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.principal import Principal
+from domain.actor import Actor
+from domain.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from api.org.loaders import OrgLoaders
+    from api.services import Services
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Unauthorized(DomainError):
+    def __init__(self, message: str = "This needs a signed-in employee of a tenant") -> None:
+        super().__init__(ErrorCode.FORBIDDEN, message)
+
+
+@dataclass
+class RequestContext:
+    request_id: str
+    services: Services
+    principal: Principal
+    session: AsyncSession | None
+    today: date
+    # One AsyncSession allows one statement at a time; resolvers and loaders run
+    # concurrently, so every use of the session goes through this lock.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    statements: int = 0
+
+    @property
+    def actor(self) -> Actor:
+        if self.principal.actor is None:
+            raise Unauthorized()
+        return self.principal.actor
+
+    @property
+    def db(self) -> AsyncSession:
+        if self.session is None:
+            raise Unauthorized()
+        return self.session
+
+    async def run(self, work: Callable[Concatenate[AsyncSession, P], Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run one domain read with the request's session, one at a time."""
+        session = self.db
+        async with self.lock:
+            return await work(session, *args, **kwargs)
+
+    @cached_property
+    def org(self) -> OrgLoaders:
+        from api.org.loaders import OrgLoaders
+
+        return OrgLoaders(self)
+
+    def extra(self) -> dict[str, Any]:
+        return {"request_id": self.request_id}

@@ -1,0 +1,86 @@
+"""Relay connections. Cursors are opaque base64 of the row's sort key."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import orjson
+import strawberry
+
+from domain.errors import DomainError, ErrorCode
+from domain.pagination import DEFAULT_PAGE, MAX_PAGE, Page, PageRequest
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int | None = strawberry.field(description="Only computed when selected.")
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(key: tuple[Any, ...]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([str(part) for part in key])).decode()
+
+
+def decode_cursor(cursor: str | None, types: tuple[type, ...]) -> tuple[Any, ...] | None:
+    if cursor is None:
+        return None
+    try:
+        raw = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(raw, list) or len(raw) != len(types):
+            raise ValueError("shape")
+        return tuple(_convert(kind, part) for kind, part in zip(types, raw, strict=True))
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise DomainError(ErrorCode.INVALID, "after is not a cursor of this list", ["after"]) from None
+
+
+def _convert(kind: type, value: str) -> Any:
+    if kind is UUID:
+        return UUID(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    return kind(value)
+
+
+def page_request(first: int | None, after: str | None, key_types: tuple[type, ...], with_total: bool) -> PageRequest:
+    size = DEFAULT_PAGE if first is None else first
+    if size < 1 or size > MAX_PAGE:
+        raise DomainError(ErrorCode.INVALID, f"first must be between 1 and {MAX_PAGE}", ["first"])
+    return PageRequest(first=size, after=decode_cursor(after, key_types), with_total=with_total)
+
+
+def connection(page: Page[Any], after: str | None) -> Connection[Any]:
+    edges = [Edge(cursor=encode_cursor(key), node=item) for item, key in zip(page.items, page.keys, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=page.total,
+    )

@@ -1,0 +1,96 @@
+"""Per-request batching for org relations.
+
+Every relation first looks in what the request already holds (rows a list page
+fetched with one join): a hit is returned synchronously, so hot lists do no async
+work per field. A miss goes to a DataLoader that batches all misses of one tick into
+one statement.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
+
+from domain.org import departments as department_service
+from domain.org import hierarchy
+from domain.org.models import Department, Employee
+
+if TYPE_CHECKING:
+    from api.graphql.context import RequestContext
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class OrgLoaders:
+    def __init__(self, ctx: RequestContext) -> None:
+        self._ctx = ctx
+        self.employees: dict[UUID, Employee] = {}
+        self.departments: dict[UUID, Department] = {}
+        self.report_counts: dict[UUID, int] = {}
+        self._employee_loader = self._loader(hierarchy.employees_by_ids, self.employees)
+        self._department_loader = self._loader(department_service.departments_by_ids, self.departments)
+        self._report_count_loader = self._loader(hierarchy.report_counts_by_manager_ids, self.report_counts)
+        self.direct_reports = self._loader(hierarchy.direct_reports_by_manager_ids, None, self._remember_employees)
+        self.department_employees = self._loader(hierarchy.employees_by_department_ids, None, self._remember_employees)
+        self.department_children = self._loader(department_service.children_by_parent_ids, None, self._remember_departments)
+
+    def _loader(
+        self,
+        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
+        memo: dict[K, V] | None,
+        remember: Callable[[dict[K, V]], None] | None = None,
+    ) -> DataLoader[K, V | None]:
+        async def batch(keys: list[K]) -> list[V | None]:
+            found = await self._ctx.run(fetch, keys)
+            if memo is not None:
+                memo.update(found)
+            if remember is not None:
+                remember(found)
+            return [found.get(key) for key in keys]
+
+        return DataLoader(load_fn=batch)
+
+    def _remember_employees(self, grouped: dict[UUID, list[Employee]]) -> None:
+        for rows in grouped.values():
+            self.prime_employees(rows)
+
+    def _remember_departments(self, grouped: dict[UUID, list[Department]]) -> None:
+        for rows in grouped.values():
+            self.prime_departments(rows)
+
+    def prime_employees(self, rows: Sequence[Employee]) -> None:
+        for row in rows:
+            self.employees.setdefault(row.id, row)
+
+    def prime_departments(self, rows: Sequence[Department]) -> None:
+        for row in rows:
+            self.departments.setdefault(row.id, row)
+
+    def employee(self, employee_id: UUID | None) -> Employee | Awaitable[Employee | None] | None:
+        if employee_id is None:
+            return None
+        known = self.employees.get(employee_id)
+        return known if known is not None else self._employee_loader.load(employee_id)
+
+    def department(self, department_id: UUID | None) -> Department | Awaitable[Department | None] | None:
+        if department_id is None:
+            return None
+        known = self.departments.get(department_id)
+        return known if known is not None else self._department_loader.load(department_id)
+
+    def report_count(self, manager_id: UUID) -> int | Awaitable[int | None]:
+        known = self.report_counts.get(manager_id)
+        return known if known is not None else self._report_count_loader.load(manager_id)
+
+    async def get_employee(self, employee_id: UUID) -> Employee | None:
+        found = self.employee(employee_id)
+        return await found if inspect.isawaitable(found) else found
+
+    async def get_department(self, department_id: UUID) -> Department | None:
+        found = self.department(department_id)
+        return await found if inspect.isawaitable(found) else found

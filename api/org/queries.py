@@ -1,0 +1,111 @@
+"""Org queries: the directory, departments, single look-ups."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from api.graphql.context import RequestContext
+from api.graphql.ids import uuid_of
+from api.graphql.node import register_node
+from api.graphql.pagination import Connection, connection, page_request
+from api.graphql.selection import selected_under
+from api.org.types import Ctx, DepartmentType, EmployeeStatusType, EmployeeType
+from domain.org import departments as department_service
+from domain.org import hierarchy
+from domain.org.hierarchy import EmployeeFilter, EmployeeIncludes
+
+
+@strawberry.input
+class EmployeeFilterInput:
+    search: str | None = strawberry.field(default=None, description="Part of the name or email, case-insensitive.")
+    department_id: strawberry.ID | None = None
+    manager_id: strawberry.ID | None = None
+    status: EmployeeStatusType | None = strawberry.field(default=None, description="Defaults to ACTIVE.")
+
+
+@strawberry.input
+class DepartmentFilterInput:
+    parent_id: strawberry.ID | None = None
+    roots_only: bool = False
+
+
+def _plan_includes(info: Ctx) -> EmployeeIncludes:
+    wanted = selected_under(info.selected_fields, "employees", "edges", "node") | selected_under(
+        info.selected_fields, "employees", "nodes"
+    )
+    return EmployeeIncludes(
+        manager="manager" in wanted, department="department" in wanted, report_count="directReportCount" in wanted
+    )
+
+
+def _wants_total(info: Ctx, field_name: str) -> bool:
+    return "totalCount" in selected_under(info.selected_fields, field_name)
+
+
+_NO_MATCH = UUID(int=0)  # an ID that is malformed or of another tenant filters to nothing
+
+
+def _filter(raw: EmployeeFilterInput | None) -> EmployeeFilter:
+    if raw is None:
+        return EmployeeFilter()
+    return EmployeeFilter(
+        search=(raw.search or "").strip()[:200] or None,
+        department_id=(uuid_of(raw.department_id, "Department") or _NO_MATCH) if raw.department_id else None,
+        manager_id=(uuid_of(raw.manager_id, "Employee") or _NO_MATCH) if raw.manager_id else None,
+        status=raw.status.value if raw.status else "ACTIVE",
+    )
+
+
+async def _employee_node(ctx: RequestContext, raw: UUID):
+    return await ctx.org.get_employee(raw)
+
+
+async def _department_node(ctx: RequestContext, raw: UUID):
+    return await ctx.org.get_department(raw)
+
+
+register_node("Employee", _employee_node)
+register_node("Department", _department_node)
+
+
+@strawberry.type
+class OrgQuery:
+    @strawberry.field(description="The directory. Lists are keyset-paginated: `first` 1 to 100, default 20.")
+    async def employees(
+        self, info: Ctx, first: int | None = None, after: str | None = None, filter: EmployeeFilterInput | None = None
+    ) -> Connection[EmployeeType]:
+        ctx = info.context
+        page = page_request(first, after, (str, UUID), _wants_total(info, "employees"))
+        listing = await ctx.run(hierarchy.list_employees, _filter(filter), page, _plan_includes(info))
+        ctx.org.prime_employees(listing.page.items)
+        ctx.org.prime_employees(list(listing.managers.values()))
+        ctx.org.prime_departments(list(listing.departments.values()))
+        ctx.org.report_counts.update(listing.report_counts)
+        return connection(listing.page, after)
+
+    @strawberry.field
+    async def employee(self, info: Ctx, id: strawberry.ID) -> EmployeeType | None:
+        raw = uuid_of(id, "Employee")
+        return None if raw is None else await info.context.org.get_employee(raw)
+
+    @strawberry.field
+    async def departments(
+        self, info: Ctx, first: int | None = None, after: str | None = None, filter: DepartmentFilterInput | None = None
+    ) -> Connection[DepartmentType]:
+        ctx = info.context
+        parent_id = None
+        if filter and filter.parent_id:
+            parent_id = uuid_of(filter.parent_id, "Department") or _NO_MATCH
+        page = page_request(first, after, (str, UUID), _wants_total(info, "departments"))
+        result = await ctx.run(
+            department_service.list_departments, page, parent_id, bool(filter and filter.roots_only)
+        )
+        ctx.org.prime_departments(result.items)
+        return connection(result, after)
+
+    @strawberry.field
+    async def department(self, info: Ctx, id: strawberry.ID) -> DepartmentType | None:
+        raw = uuid_of(id, "Department")
+        return None if raw is None else await info.context.org.get_department(raw)

@@ -1,0 +1,163 @@
+"""GraphQL types of the org context. Sources are domain rows; plain fields read attributes.
+
+Relations resolve synchronously when the request already holds the row (see loaders),
+so a directory page of 100 employees with manager and department does no async work
+per field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.context import RequestContext
+from api.graphql.ids import to_global_id
+from api.graphql.node import Node
+from domain.org import hierarchy, policy
+from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role
+from tenants.models import Tenant, TenantStatus
+
+EmployeeStatusType = strawberry.enum(EmployeeStatus, name="EmployeeStatus")
+RoleType = strawberry.enum(Role, name="Role")
+TenantStatusType = strawberry.enum(TenantStatus, name="TenantStatus")
+
+Ctx = Info[RequestContext, None]
+MAX_REPORT_DEPTH = 50
+
+
+@strawberry.type(name="Employee", description="A person of the tenant. Directory fields are visible to every employee.")
+class EmployeeType(Node):
+    email: str
+    name: str
+    title: str | None
+    job_level: str | None
+    hire_date: date | None
+    termination_date: date | None
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, Employee)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_global_id("Employee", self.id)
+
+    @strawberry.field
+    def status(self) -> EmployeeStatusType:
+        return EmployeeStatus(self.status)
+
+    @strawberry.field
+    def manager(self, info: Ctx) -> EmployeeType | None:
+        return info.context.org.employee(self.manager_id)
+
+    @strawberry.field
+    def department(self, info: Ctx) -> DepartmentType | None:
+        return info.context.org.department(self.department_id)
+
+    @strawberry.field(description="Active employees who report directly to this one.")
+    def direct_reports(self, info: Ctx) -> list[EmployeeType]:
+        return info.context.org.direct_reports.load(self.id)
+
+    @strawberry.field
+    def direct_report_count(self, info: Ctx) -> int:
+        return info.context.org.report_count(self.id)
+
+    @strawberry.field(description="Managers from the direct one up to the top of the tenant.")
+    async def reporting_chain(self, info: Ctx) -> list[EmployeeType]:
+        chain = await info.context.run(hierarchy.reporting_chain, self.id)
+        info.context.org.prime_employees(chain)
+        return chain
+
+    @strawberry.field(description="Everyone below this employee, nearest levels first; `depth` limits the levels.")
+    async def reports(self, info: Ctx, depth: int | None = None) -> list[EmployeeType]:
+        levels = None if depth is None else max(1, min(depth, MAX_REPORT_DEPTH))
+        rows = [employee for employee, _ in await info.context.run(hierarchy.subtree, self.id, levels)]
+        info.context.org.prime_employees(rows)
+        return rows
+
+    @strawberry.field(description="Effective-dated reporting lines. Visible to the person and HR admins only.")
+    async def manager_history(self, info: Ctx) -> list[ManagerAssignmentType] | None:
+        if not policy.can_see_private_profile(info.context.actor, self.id):
+            return None
+        return await info.context.run(hierarchy.manager_history, self.id)
+
+    @strawberry.field(description="Roles. Visible to the person and HR admins only.")
+    def roles(self, info: Ctx) -> list[RoleType] | None:
+        if not policy.can_see_private_profile(info.context.actor, self.id):
+            return None
+        return [Role(role) for role in self.roles]
+
+
+@strawberry.type(name="ManagerAssignment", description="Who managed the employee from `effectiveFrom` until the day before `effectiveTo`.")
+class ManagerAssignmentType:
+    effective_from: date
+    effective_to: date | None = strawberry.field(description="Exclusive end; null while the line holds.")
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, ManagerAssignment)
+
+    @strawberry.field
+    def manager(self, info: Ctx) -> EmployeeType | None:
+        return info.context.org.employee(self.manager_id)
+
+
+@strawberry.type(name="Department")
+class DepartmentType(Node):
+    name: str
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, Department)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_global_id("Department", self.id)
+
+    @strawberry.field
+    def parent(self, info: Ctx) -> DepartmentType | None:
+        return info.context.org.department(self.parent_id)
+
+    @strawberry.field
+    def head(self, info: Ctx) -> EmployeeType | None:
+        return info.context.org.employee(self.head_id)
+
+    @strawberry.field
+    def children(self, info: Ctx) -> list[DepartmentType]:
+        return info.context.org.department_children.load(self.id)
+
+    @strawberry.field(description="Active employees placed directly in this department.")
+    def employees(self, info: Ctx) -> list[EmployeeType]:
+        return info.context.org.department_employees.load(self.id)
+
+
+@strawberry.type(name="Tenant")
+class TenantType(Node):
+    slug: str
+    name: str
+    oidc_issuer: str | None
+    settings: strawberry.scalars.JSON
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, Tenant)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_global_id("Tenant", self.id)
+
+    @strawberry.field
+    def status(self) -> TenantStatusType:
+        return TenantStatus(self.status)
+
+
+@strawberry.type(description="The signed-in principal.")
+class Viewer:
+    employee: EmployeeType | None
+    tenant: TenantType | None
+    roles: list[RoleType]
+    is_platform_admin: bool

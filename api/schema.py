@@ -1,0 +1,66 @@
+"""The GraphQL schema: every context's queries and mutations merged into one root."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.tools import merge_types
+
+from api.graphql.ids import to_global_id
+from api.graphql.node import Node, resolve_node
+from api.org.department_mutations import DepartmentMutations
+from api.org.employee_mutations import EmployeeMutations
+from api.org.queries import OrgQuery
+from api.org.types import Ctx, RoleType, TenantType, Viewer
+from api.platform.schema import PlatformMutations, PlatformQuery
+from domain.org.models import Role
+from tenants import registry
+from tenants.models import Tenant
+
+MAX_NODES = 100
+
+
+async def _current_tenant(info: Ctx) -> Tenant | None:
+    ref = info.context.principal.tenant
+    if ref is None:
+        return None
+    return await info.context.run(registry.by_id, ref.id)
+
+
+@strawberry.type
+class CoreQuery:
+    @strawberry.field(description="Who is signed in, in which tenant, with which roles.")
+    async def viewer(self, info: Ctx) -> Viewer:
+        ctx = info.context
+        principal = ctx.principal
+        employee = await ctx.org.get_employee(principal.actor.employee_id) if principal.actor else None
+        roles = [Role(r) for r in sorted(principal.actor.roles)] if principal.actor else []
+        return Viewer(
+            employee=employee,
+            tenant=await _current_tenant(info),
+            roles=roles,
+            is_platform_admin=principal.is_platform_admin,
+        )
+
+    @strawberry.field(description="The signed-in employee's tenant.")
+    async def tenant(self, info: Ctx) -> TenantType | None:
+        return await _current_tenant(info)
+
+    @strawberry.field(description="Any object by global ID; null when it does not exist for you.")
+    async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info.context, id)
+
+    @strawberry.field(description="Several objects by global ID (at most 100), in the order asked.")
+    async def nodes(self, info: Ctx, ids: list[strawberry.ID]) -> list[Node | None]:
+        from domain.errors import DomainError, ErrorCode
+
+        if len(ids) > MAX_NODES:
+            raise DomainError(ErrorCode.INVALID, f"At most {MAX_NODES} ids", ["ids"])
+        return [await resolve_node(info.context, one) for one in ids]
+
+
+Query = merge_types("Query", (CoreQuery, OrgQuery, PlatformQuery))
+Mutation = merge_types("Mutation", (PlatformMutations, DepartmentMutations, EmployeeMutations))
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, types=[TenantType])
+
+__all__ = ["schema", "to_global_id", "RoleType"]

@@ -1,0 +1,71 @@
+"""The demo tenant `acme`: about 60 people in 4 levels, 5 departments. Idempotent."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.actor import Actor
+from domain.onboarding import onboard_tenant
+from domain.org import departments, importing
+from domain.org.importing import ImportRow
+from domain.org.models import Role
+from tenants import registry
+from tenants.session import provisioning_session, tenant_session
+
+DEMO_SLUG = "acme"
+DEMO_ADMIN = "hr.admin@acme.test"
+DEMO_EMPLOYEE = "employee@acme.test"
+DEMO_CEO = "ceo@acme.test"
+
+_FIRST = ["Ada", "Ben", "Chloe", "Dev", "Elena", "Farah", "Gus", "Hana", "Ivan", "Jun", "Kofi", "Lena", "Mateo",
+          "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen", "Xavi", "Yara", "Zane"]
+_LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Haddad", "Kowalski", "Nguyen", "Fischer",
+         "Osei", "Ramirez", "Ivanova", "Chen", "Murphy", "Patel"]
+_DEPARTMENTS = {"Engineering": "VP Engineering", "Sales": "VP Sales", "Marketing": "VP Marketing", "People": "VP People"}
+
+
+async def seed_demo(owner: AsyncEngine, app: AsyncEngine, today: date) -> bool:
+    """Returns False when the demo tenant already exists (nothing is changed)."""
+    async with provisioning_session(owner) as session:
+        if await registry.by_slug(session, DEMO_SLUG) is not None:
+            return False
+        onboarded = await onboard_tenant(
+            session, slug=DEMO_SLUG, name="Acme Corporation", admin_email=DEMO_ADMIN,
+            admin_name="Harriet Admin", oidc_issuer=None, today=today,
+        )
+    tenant_id, admin_id = onboarded.tenant.id, onboarded.admin.id
+    actor = Actor(tenant_id, admin_id, frozenset({Role.EMPLOYEE, Role.HR_ADMIN, Role.TENANT_ADMIN}))
+    async with tenant_session(app, tenant_id) as session:
+        company = await departments.create_department(session, actor, "Acme")
+        dept_ids = {}
+        for name in _DEPARTMENTS:
+            dept_ids[name] = (await departments.create_department(session, actor, name, company.id)).id
+        await importing.import_employees(session, actor, _people(company.id, dept_ids, today), as_of=today)
+    return True
+
+
+def _people(company_id, dept_ids, today: date) -> list[ImportRow]:
+    rng = random.Random(42)
+    names = iter(sorted({f"{f} {l}" for f in _FIRST for l in _LAST}, key=lambda _: rng.random()))
+
+    def person(title: str, department_id, manager: str | None, level: str, email: str | None = None) -> ImportRow:
+        name = next(names)
+        address = email or f"{name.lower().replace(' ', '.')}@acme.test"
+        hired = today - timedelta(days=rng.randint(90, 3000))
+        return ImportRow(email=address, name=name, title=title, job_level=level, department_id=department_id,
+                         manager_email=manager, hire_date=hired)
+
+    rows = [person("Chief Executive Officer", company_id, None, "L4", DEMO_CEO)]
+    for department, vp_title in _DEPARTMENTS.items():
+        vp = person(vp_title, dept_ids[department], DEMO_CEO, "L3")
+        rows.append(vp)
+        for team in range(3):
+            lead = person(f"{department} Manager", dept_ids[department], vp.email, "L2")
+            rows.append(lead)
+            for member in range(3 if team else 4):
+                email = DEMO_EMPLOYEE if (department == "Engineering" and team == 0 and member == 0) else None
+                rows.append(person(f"{department} Specialist", dept_ids[department], lead.email, "L1", email))
+    return rows

@@ -1,0 +1,70 @@
+"""Long-lived collaborators of the app: engines, the token validator, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.auth.dev_issuer import load_or_create_key, public_key_set
+from api.auth.keys import IssuerKeys
+from api.auth.principal import Authenticator
+from api.auth.tokens import TokenValidator
+from api.settings import Settings
+from tenants.database import DatabaseConfig, count_statements, create_app_engine, create_owner_engine
+
+
+def database_config(settings: Settings) -> DatabaseConfig:
+    return DatabaseConfig(
+        owner_url=settings.database_url,
+        app_url=settings.app_database_url,
+        app_role=settings.app_role,
+        app_role_password=settings.app_role_password,
+        pool_size=settings.pool_size,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
+
+
+def _utc_today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+@dataclass
+class Services:
+    settings: Settings
+    app_engine: AsyncEngine
+    owner_engine: AsyncEngine
+    authenticator: Authenticator
+    http: httpx.AsyncClient
+    today: Callable[[], date] = field(default=_utc_today)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        await self.app_engine.dispose()
+        await self.owner_engine.dispose()
+
+
+def build_services(settings: Settings) -> Services:
+    if not settings.database_url:
+        raise RuntimeError("DATABASE_URL is not set (make run starts an embedded PostgreSQL and sets it)")
+    config = database_config(settings)
+    http = httpx.AsyncClient(timeout=5.0, follow_redirects=False)
+    keys = IssuerKeys(min_refresh=settings.jwks_min_refresh_seconds, max_age=settings.jwks_max_age_seconds, http=http)
+    platform_issuers = set(settings.trusted_issuers)
+    if settings.dev_auth:
+        dev_keys = public_key_set(load_or_create_key(settings.dev_key_path))
+        keys.local[settings.dev_issuer] = lambda: dev_keys
+        platform_issuers.add(settings.dev_issuer)
+    app_engine = create_app_engine(config)
+    count_statements(app_engine)
+    validator = TokenValidator(keys=keys, audience=settings.audience, leeway=settings.jwt_leeway_seconds)
+    return Services(
+        settings=settings,
+        app_engine=app_engine,
+        owner_engine=create_owner_engine(config),
+        authenticator=Authenticator(validator, app_engine, frozenset(platform_issuers), settings.tenant_claim),
+        http=http,
+    )

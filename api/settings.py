@@ -1,0 +1,65 @@
+"""Service configuration, read once from the environment (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    env: Literal["development", "test", "production"] = Field("development", alias="HR_ENV")
+    host: str = Field("127.0.0.1", alias="HOST")
+    port: int = Field(8000, alias="PORT")
+    data_dir: Path = Field(Path(".data"), alias="HR_DATA_DIR")
+
+    # The owner URL runs migrations and tenant provisioning; requests use the restricted role.
+    database_url: str = Field("", alias="DATABASE_URL")
+    app_database_url: str = Field("", alias="APP_DATABASE_URL")
+    app_role: str = Field("hr_app", alias="HR_APP_ROLE")
+    app_role_password: str = Field("", alias="HR_APP_DB_PASSWORD")
+    pool_size: int = Field(10, alias="HR_DB_POOL_SIZE")
+    statement_timeout_ms: int = Field(5000, alias="HR_STATEMENT_TIMEOUT_MS")
+
+    audience: str = Field("hr-api", alias="HR_AUDIENCE")
+    trusted_issuers: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HR_TRUSTED_ISSUERS")
+    tenant_claim: str = Field("tenant", alias="HR_TENANT_CLAIM")
+    jwt_leeway_seconds: int = Field(30, alias="HR_JWT_LEEWAY_SECONDS")
+    jwks_min_refresh_seconds: float = Field(60.0, alias="HR_JWKS_MIN_REFRESH_SECONDS")
+    jwks_max_age_seconds: float = Field(3600.0, alias="HR_JWKS_MAX_AGE_SECONDS")
+    dev_auth: bool = Field(False, alias="HR_DEV_AUTH")
+    dev_issuer_url: str = Field("", alias="HR_DEV_ISSUER")
+
+    @field_validator("trusted_issuers", mode="before")
+    @classmethod
+    def _split_issuers(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def dev_issuer(self) -> str:
+        """The development issuer is this server itself, under /dev."""
+        if self.dev_issuer_url:
+            return self.dev_issuer_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}/dev"
+
+    @property
+    def dev_key_path(self) -> Path:
+        return self.data_dir / "dev-signing-key.json"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

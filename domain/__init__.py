@@ -1,0 +1,1 @@
+"""Business rules per bounded context. Imports no web framework (checked by import-linter)."""

@@ -1,0 +1,1 @@
+"""Org hierarchy: departments, employees, reporting lines over time, sign-in identities."""

@@ -1,0 +1,229 @@
+"""Read side of the org: batched look-ups, the directory, reporting chains and subtrees.
+
+Subtrees use recursive CTEs over (tenant_id, manager_id), which PostgreSQL walks by
+index; no extension is needed, so the embedded server runs it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment
+from domain.pagination import Page, PageRequest
+
+MAX_DEPTH = 1_000  # bounds a walk even if bad data ever held a cycle
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeFilter:
+    search: str | None = None
+    department_id: UUID | None = None
+    manager_id: UUID | None = None
+    status: str | None = EmployeeStatus.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeIncludes:
+    """Relations a list page should fetch in the same statement (planned from the GraphQL selection)."""
+
+    manager: bool = False
+    department: bool = False
+    report_count: bool = False
+
+
+@dataclass(slots=True)
+class EmployeeListing:
+    page: Page[Employee]
+    managers: dict[UUID, Employee] = field(default_factory=dict)
+    departments: dict[UUID, Department] = field(default_factory=dict)
+    report_counts: dict[UUID, int] = field(default_factory=dict)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filter_conditions(criteria: EmployeeFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if criteria.status is not None:
+        conditions.append(Employee.status == criteria.status)
+    if criteria.department_id is not None:
+        conditions.append(Employee.department_id == criteria.department_id)
+    if criteria.manager_id is not None:
+        conditions.append(Employee.manager_id == criteria.manager_id)
+    if criteria.search:
+        pattern = _like_pattern(criteria.search.strip())
+        conditions.append(or_(Employee.name.ilike(pattern, escape="\\"), Employee.email.ilike(pattern, escape="\\")))
+    return conditions
+
+
+def _report_count_column():
+    reports = aliased(Employee, name="reports")
+    return (
+        select(func.count())
+        .where(reports.manager_id == Employee.id, reports.status == EmployeeStatus.ACTIVE)
+        .correlate(Employee)
+        .scalar_subquery()
+        .label("report_count")
+    )
+
+
+async def list_employees(
+    session: AsyncSession, criteria: EmployeeFilter, page: PageRequest, includes: EmployeeIncludes
+) -> EmployeeListing:
+    """One statement for the page and its planned relations, one more for the total if asked."""
+    manager = aliased(Employee, name="manager")
+    columns: list[Any] = [Employee]
+    query = select()
+    if includes.manager:
+        columns.append(manager)
+    if includes.department:
+        columns.append(Department)
+    if includes.report_count:
+        columns.append(_report_count_column())
+    query = select(*columns).where(*_filter_conditions(criteria))
+    if includes.manager:
+        query = query.outerjoin(manager, manager.id == Employee.manager_id)
+    if includes.department:
+        query = query.outerjoin(Department, Department.id == Employee.department_id)
+    if page.after is not None:
+        name, last_id = page.after
+        query = query.where(or_(Employee.name > name, and_(Employee.name == name, Employee.id > last_id)))
+    rows = (await session.execute(query.order_by(Employee.name, Employee.id).limit(page.first + 1))).all()
+
+    listing = EmployeeListing(page=Page(items=[], has_next=len(rows) > page.first))
+    for row in rows[: page.first]:
+        employee = row[0]
+        position = 1
+        listing.page.items.append(employee)
+        listing.page.keys.append((employee.name, employee.id))
+        if includes.manager:
+            if row[position] is not None:
+                listing.managers[row[position].id] = row[position]
+            position += 1
+        if includes.department:
+            if row[position] is not None:
+                listing.departments[row[position].id] = row[position]
+            position += 1
+        if includes.report_count:
+            listing.report_counts[employee.id] = row[position]
+    if page.with_total:
+        listing.page.total = await session.scalar(
+            select(func.count()).select_from(Employee).where(*_filter_conditions(criteria))
+        )
+    return listing
+
+
+async def employees_by_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Employee]:
+    rows = await session.scalars(select(Employee).where(Employee.id.in_(list(ids))))
+    return {row.id: row for row in rows}
+
+
+async def direct_reports_by_manager_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Employee]]:
+    rows = await session.scalars(
+        select(Employee)
+        .where(Employee.manager_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
+        .order_by(Employee.name, Employee.id)
+    )
+    grouped: dict[UUID, list[Employee]] = {i: [] for i in ids}
+    for row in rows:
+        grouped[row.manager_id].append(row)
+    return grouped
+
+
+async def report_counts_by_manager_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, int]:
+    rows = await session.execute(
+        select(Employee.manager_id, func.count())
+        .where(Employee.manager_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
+        .group_by(Employee.manager_id)
+    )
+    counts = {i: 0 for i in ids}
+    counts.update({manager_id: count for manager_id, count in rows})
+    return counts
+
+
+async def employees_by_department_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Employee]]:
+    rows = await session.scalars(
+        select(Employee)
+        .where(Employee.department_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
+        .order_by(Employee.name, Employee.id)
+    )
+    grouped: dict[UUID, list[Employee]] = {i: [] for i in ids}
+    for row in rows:
+        grouped[row.department_id].append(row)
+    return grouped
+
+
+async def ancestor_ids(session: AsyncSession, employee_id: UUID) -> list[UUID]:
+    """The employee and everyone above, nearest first."""
+    return [employee.id for employee, _ in await _chain(session, employee_id)]
+
+
+async def _chain(session: AsyncSession, employee_id: UUID) -> list[tuple[Employee, int]]:
+    chain = (
+        select(Employee.id, Employee.manager_id, literal_column("0").label("depth"))
+        .where(Employee.id == employee_id)
+        .cte("chain", recursive=True)
+    )
+    chain = chain.union_all(
+        select(Employee.id, Employee.manager_id, (chain.c.depth + 1).label("depth")).where(
+            Employee.id == chain.c.manager_id, chain.c.depth < MAX_DEPTH
+        )
+    )
+    rows = await session.execute(
+        select(Employee, chain.c.depth).join(chain, chain.c.id == Employee.id).order_by(chain.c.depth)
+    )
+    return [(employee, depth) for employee, depth in rows]
+
+
+async def reporting_chain(session: AsyncSession, employee_id: UUID) -> list[Employee]:
+    """Managers from the direct one up to the root."""
+    return [employee for employee, depth in await _chain(session, employee_id) if depth > 0]
+
+
+async def subtree(session: AsyncSession, root_id: UUID, depth: int | None) -> list[tuple[Employee, int]]:
+    """Everyone below `root_id` (active), with their distance from it; `depth` limits the levels."""
+    limit = min(depth, MAX_DEPTH) if depth is not None else MAX_DEPTH
+    tree = (
+        select(Employee.id, literal_column("1").label("depth"))
+        .where(Employee.manager_id == root_id, Employee.status == EmployeeStatus.ACTIVE)
+        .cte("tree", recursive=True)
+    )
+    tree = tree.union_all(
+        select(Employee.id, (tree.c.depth + 1).label("depth")).where(
+            Employee.manager_id == tree.c.id, Employee.status == EmployeeStatus.ACTIVE, tree.c.depth < limit
+        )
+    )
+    rows = await session.execute(
+        select(Employee, tree.c.depth).join(tree, tree.c.id == Employee.id).order_by(tree.c.depth, Employee.name, Employee.id)
+    )
+    return [(employee, level) for employee, level in rows]
+
+
+async def manager_history(session: AsyncSession, employee_id: UUID) -> list[ManagerAssignment]:
+    rows = await session.scalars(
+        select(ManagerAssignment)
+        .where(ManagerAssignment.employee_id == employee_id)
+        .order_by(ManagerAssignment.effective_from, ManagerAssignment.recorded_at)
+    )
+    return list(rows)
+
+
+async def manager_as_of(session: AsyncSession, employee_id: UUID, day: date) -> UUID | None:
+    """Who managed the employee on `day` (later reviews ask this of the period end)."""
+    return await session.scalar(
+        select(ManagerAssignment.manager_id).where(
+            ManagerAssignment.employee_id == employee_id,
+            ManagerAssignment.effective_from <= day,
+            or_(ManagerAssignment.effective_to.is_(None), ManagerAssignment.effective_to > day),
+        )
+    )

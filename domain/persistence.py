@@ -1,0 +1,32 @@
+"""Helpers shared by services: the session's tenant, and unique violations as domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import DomainError
+
+
+def session_tenant(session: AsyncSession) -> UUID:
+    """The tenant the session was bound to; services never take it from their callers."""
+    return session.info["tenant_id"]
+
+
+async def flush_or_conflict(session: AsyncSession, conflicts: Mapping[str, DomainError]) -> None:
+    """Flush, turning a violated unique constraint into the matching domain error.
+
+    The pre-checks in services give the friendly answer; this closes the race where two
+    requests pass the check at once. The caller's savepoint discards the failed flush.
+    """
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        detail = str(error.orig)
+        for constraint, domain_error in conflicts.items():
+            if constraint in detail:
+                raise domain_error from None
+        raise

@@ -1,0 +1,1 @@
+"""Tenant registry, provisioning, and the one function that opens a tenant-scoped session."""

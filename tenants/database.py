@@ -1,0 +1,100 @@
+"""Engines for the two database roles, and provisioning of the restricted request role.
+
+The owner role (from DATABASE_URL) owns the schema: it runs migrations and provisions
+tenants. Requests run as a role that owns nothing, is no superuser and has no
+BYPASSRLS, so row-level security applies to every statement they send.
+"""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def async_url(url: str) -> URL:
+    """Accept postgres://, postgresql:// or postgresql+asyncpg:// and use asyncpg."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    return parsed.set(drivername="postgresql+asyncpg")
+
+
+def app_role_url(owner_url: str, role: str, password: str) -> URL:
+    """The request role connects to the same database as the owner, as itself."""
+    return async_url(owner_url).set(username=role, password=password or None)
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    owner_url: str
+    app_url: str = ""
+    app_role: str = "hr_app"
+    app_role_password: str = ""
+    pool_size: int = 10
+    statement_timeout_ms: int = 5000
+
+    def resolved_app_url(self) -> URL:
+        if self.app_url:
+            return async_url(self.app_url)
+        return app_role_url(self.owner_url, self.app_role, self.app_role_password)
+
+
+def _connect_args(config: DatabaseConfig) -> dict:
+    # The tenant setting is transaction-local, so nothing leaks between pooled uses;
+    # statement_timeout bounds every statement a request can send.
+    return {"server_settings": {"statement_timeout": str(config.statement_timeout_ms), "jit": "off"}}
+
+
+def create_owner_engine(config: DatabaseConfig) -> AsyncEngine:
+    return create_async_engine(async_url(config.owner_url), pool_size=2, max_overflow=2, pool_pre_ping=True)
+
+
+def create_app_engine(config: DatabaseConfig) -> AsyncEngine:
+    return create_async_engine(
+        config.resolved_app_url(),
+        pool_size=config.pool_size,
+        max_overflow=config.pool_size,
+        pool_pre_ping=True,
+        connect_args=_connect_args(config),
+    )
+
+
+async def ensure_app_role(owner: AsyncEngine, role: str, password: str = "") -> None:
+    """Create (or re-restrict) the request role and grant it data access only.
+
+    The role may already exist, created by an operator; then only its grants and
+    restrictions are brought up to date.
+    """
+    if not _ROLE_NAME.match(role):
+        raise ValueError(f"invalid role name {role!r}")
+    async with owner.begin() as conn:
+        exists = await conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+        if not exists:
+            await conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+        else:
+            await conn.execute(text(f'ALTER ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+        if password:
+            quoted = password.replace("'", "''")
+            await conn.execute(text(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'"))
+        database = await conn.scalar(text("SELECT current_database()"))
+        await conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+        await conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+        await conn.execute(text("SELECT hr_grant_app_access(:r)"), {"r": role})
+
+
+# Statements sent on behalf of the current request; read by the endpoint (logs, tests,
+# metrics). SQLAlchemy's greenlets inherit the task's context, so this follows the request.
+statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
+
+
+def count_statements(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        counter = statement_count.get()
+        if counter is not None:
+            counter[0] += 1

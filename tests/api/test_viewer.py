@@ -1,0 +1,21 @@
+"""The signed-in principal, end to end over HTTP."""
+
+from __future__ import annotations
+
+VIEWER = "{ viewer { employee { id email } tenant { slug } roles isPlatformAdmin } }"
+
+
+async def test_viewer_is_the_signed_in_employee(tenant):
+    result = await tenant.gql(VIEWER)
+    viewer = result.data["viewer"]
+    assert viewer["employee"]["email"] == tenant.admin_email
+    assert viewer["tenant"]["slug"] == tenant.slug
+    assert set(viewer["roles"]) == {"EMPLOYEE", "HR_ADMIN", "TENANT_ADMIN"}
+    assert viewer["isPlatformAdmin"] is False
+
+
+async def test_sign_in_matches_email_case_insensitively_then_binds_the_subject(api, tenant):
+    person = await tenant.create_employee(email="Mixed.Case@Example.test")
+    token = api.token("mixed.case@example.TEST", tenant.slug, subject_override=None)
+    first = await api.gql(VIEWER, token=token)
+    assert first.data["viewer"]["employee"]["id"] == person["id"]

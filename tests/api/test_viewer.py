@@ -16,6 +16,10 @@ async def test_viewer_is_the_signed_in_employee(tenant):
 
 async def test_sign_in_matches_email_case_insensitively_then_binds_the_subject(api, tenant):
     person = await tenant.create_employee(email="Mixed.Case@Example.test")
-    token = api.token("mixed.case@example.TEST", tenant.slug, subject_override=None)
+    token = api.token("mixed.case@example.TEST", tenant.slug, subject="subject-1")
     first = await api.gql(VIEWER, token=token)
     assert first.data["viewer"]["employee"]["id"] == person["id"]
+
+    # Later the binding decides, not the email claim.
+    again = await api.gql(VIEWER, token=api.token("someone.else@example.test", tenant.slug, subject="subject-1"))
+    assert again.data["viewer"]["employee"]["id"] == person["id"]

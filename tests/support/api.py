@@ -37,8 +37,14 @@ class Api:
     dev_key: Any
     dev_issuer: str
 
-    def token(self, email: str | None = None, tenant: str | None = None, scope: str | None = None, **extra) -> str:
-        return mint_token(self.dev_key, self.dev_issuer, "hr-api", email=email or "nobody@example.test", tenant=tenant, scope=scope, extra=extra or None)
+    def token(
+        self, email: str | None = None, tenant: str | None = None, scope: str | None = None, subject: str | None = None, **extra
+    ) -> str:
+        """A development-issuer token, signed like `hr token` does; extra claims override defaults."""
+        return mint_token(
+            self.dev_key, self.dev_issuer, "hr-api", email=email or "nobody@example.test", tenant=tenant,
+            scope=scope, subject=subject, extra=extra or None,
+        )
 
     def platform_token(self) -> str:
         return self.token("operator@platform.test", scope="platform:admin")

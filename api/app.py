@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,6 +15,7 @@ from api.graphql.http import graphql_endpoint
 from api.logging import configure_logging
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
+from tenants.database import ping
 from tenants.migrate import current_revision, head_revision
 
 
@@ -26,8 +26,7 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
-        async with services.app_engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await ping(services.app_engine)
         revision = await current_revision(services.app_engine)
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)

@@ -98,3 +98,9 @@ def count_statements(engine: AsyncEngine) -> None:
         counter = statement_count.get()
         if counter is not None:
             counter[0] += 1
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raises unless the database answers (readiness)."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))

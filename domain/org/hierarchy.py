@@ -48,6 +48,8 @@ class EmployeeListing:
 
 
 def _like_pattern(text: str) -> str:
+    # Control characters (NUL above all, which PostgreSQL text cannot hold) never match a name.
+    text = "".join(ch for ch in text if ord(ch) >= 32)
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 

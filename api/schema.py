@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 from strawberry.tools import merge_types
 
@@ -55,7 +57,8 @@ class CoreQuery:
 
         if len(ids) > MAX_NODES:
             raise DomainError(ErrorCode.INVALID, f"At most {MAX_NODES} ids", ["ids"])
-        return [await resolve_node(info.context, one) for one in ids]
+        # Gathered, so the loaders behind each type batch all of them into one statement per type.
+        return list(await asyncio.gather(*(resolve_node(info.context, one) for one in ids)))
 
 
 Query = merge_types("Query", (CoreQuery, OrgQuery, PlatformQuery))

@@ -83,6 +83,8 @@ async def ensure_app_role(owner: AsyncEngine, role: str, password: str = "") -> 
             await conn.execute(text(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'"))
         database = await conn.scalar(text("SELECT current_database()"))
         await conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+        # PostgreSQL before 15 let everyone create objects in public; the request role must own nothing.
+        await conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
         await conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
         await conn.execute(text("SELECT hr_grant_app_access(:r)"), {"r": role})
 

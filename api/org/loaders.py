@@ -38,6 +38,9 @@ class OrgLoaders:
         self.direct_reports = self._loader(hierarchy.direct_reports_by_manager_ids, None, self._remember_employees)
         self.department_employees = self._loader(hierarchy.employees_by_department_ids, None, self._remember_employees)
         self.department_children = self._loader(department_service.children_by_parent_ids, None, self._remember_departments)
+        self.reporting_chains = self._loader(hierarchy.reporting_chains, None, self._remember_employees)
+        self.manager_histories = self._loader(hierarchy.manager_histories, None)
+        self._subtrees: dict[int | None, DataLoader] = {}
 
     def _loader(
         self,
@@ -62,6 +65,16 @@ class OrgLoaders:
     def _remember_departments(self, grouped: dict[UUID, list[Department]]) -> None:
         for rows in grouped.values():
             self.prime_departments(rows)
+
+    def subtree(self, root_id: UUID, depth: int | None) -> Awaitable[list[Employee] | None]:
+        """Roots asked with the same depth share one statement."""
+        if depth not in self._subtrees:
+
+            async def fetch(session, roots: Sequence[UUID]) -> dict[UUID, list[Employee]]:
+                return await hierarchy.subtrees(session, roots, depth)
+
+            self._subtrees[depth] = self._loader(fetch, None, self._remember_employees)
+        return self._subtrees[depth].load(root_id)
 
     def prime_employees(self, rows: Sequence[Employee]) -> None:
         for row in rows:

@@ -12,9 +12,11 @@ from api.graphql.node import register_node
 from api.graphql.pagination import Connection, connection, page_request
 from api.graphql.selection import selected_under
 from api.org.types import Ctx, DepartmentType, EmployeeStatusType, EmployeeType
+from domain.errors import DomainError, ErrorCode
 from domain.org import departments as department_service
 from domain.org import hierarchy
 from domain.org.hierarchy import EmployeeFilter, EmployeeIncludes
+from domain.org.rules import has_control_characters
 
 
 @strawberry.input
@@ -47,13 +49,29 @@ def _wants_total(info: Ctx, field_name: str) -> bool:
 _NO_MATCH = UUID(int=0)  # an ID that is malformed or of another tenant filters to nothing
 
 
+def _search(value: str | None) -> str | None:
+    """Trimmed and capped. Stored text never holds control characters, and PostgreSQL
+    rejects NUL outright, so such a search is the client's error, not ours."""
+    cleaned = (value or "").strip()[:200]
+    if has_control_characters(cleaned):
+        raise DomainError(ErrorCode.INVALID, "search must not contain control characters", ["filter", "search"])
+    return cleaned or None
+
+
+def _id_filter(value: str | None, type_name: str) -> UUID | None:
+    """Only an absent ID leaves the filter off; "" is malformed and, like any bad ID, matches nothing."""
+    if value is None:
+        return None
+    return uuid_of(value, type_name) or _NO_MATCH
+
+
 def _filter(raw: EmployeeFilterInput | None) -> EmployeeFilter:
     if raw is None:
         return EmployeeFilter()
     return EmployeeFilter(
-        search=(raw.search or "").strip()[:200] or None,
-        department_id=(uuid_of(raw.department_id, "Department") or _NO_MATCH) if raw.department_id else None,
-        manager_id=(uuid_of(raw.manager_id, "Employee") or _NO_MATCH) if raw.manager_id else None,
+        search=_search(raw.search),
+        department_id=_id_filter(raw.department_id, "Department"),
+        manager_id=_id_filter(raw.manager_id, "Employee"),
         status=raw.status.value if raw.status else "ACTIVE",
     )
 
@@ -95,9 +113,7 @@ class OrgQuery:
         self, info: Ctx, first: int | None = None, after: str | None = None, filter: DepartmentFilterInput | None = None
     ) -> Connection[DepartmentType]:
         ctx = info.context
-        parent_id = None
-        if filter and filter.parent_id:
-            parent_id = uuid_of(filter.parent_id, "Department") or _NO_MATCH
+        parent_id = _id_filter(filter.parent_id, "Department") if filter else None
         page = page_request(first, after, (str, UUID), _wants_total(info, "departments"))
         result = await ctx.run(
             department_service.list_departments, page, parent_id, bool(filter and filter.roots_only)

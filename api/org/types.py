@@ -17,7 +17,7 @@ from strawberry.types import Info
 from api.graphql.context import RequestContext
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node
-from domain.org import hierarchy, policy
+from domain.org import policy
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role
 from tenants.models import Tenant, TenantStatus
 
@@ -67,23 +67,19 @@ class EmployeeType(Node):
         return info.context.org.report_count(self.id)
 
     @strawberry.field(description="Managers from the direct one up to the top of the tenant.")
-    async def reporting_chain(self, info: Ctx) -> list[EmployeeType]:
-        chain = await info.context.run(hierarchy.reporting_chain, self.id)
-        info.context.org.prime_employees(chain)
-        return chain
+    def reporting_chain(self, info: Ctx) -> list[EmployeeType]:
+        return info.context.org.reporting_chains.load(self.id)
 
     @strawberry.field(description="Everyone below this employee, nearest levels first; `depth` limits the levels.")
-    async def reports(self, info: Ctx, depth: int | None = None) -> list[EmployeeType]:
+    def reports(self, info: Ctx, depth: int | None = None) -> list[EmployeeType]:
         levels = None if depth is None else max(1, min(depth, MAX_REPORT_DEPTH))
-        rows = [employee for employee, _ in await info.context.run(hierarchy.subtree, self.id, levels)]
-        info.context.org.prime_employees(rows)
-        return rows
+        return info.context.org.subtree(self.id, levels)
 
     @strawberry.field(description="Effective-dated reporting lines. Visible to the person and HR admins only.")
-    async def manager_history(self, info: Ctx) -> list[ManagerAssignmentType] | None:
+    def manager_history(self, info: Ctx) -> list[ManagerAssignmentType] | None:
         if not policy.can_see_private_profile(info.context.actor, self.id):
             return None
-        return await info.context.run(hierarchy.manager_history, self.id)
+        return info.context.org.manager_histories.load(self.id)
 
     @strawberry.field(description="Roles. Visible to the person and HR admins only.")
     def roles(self, info: Ctx) -> list[RoleType] | None:

@@ -229,3 +229,66 @@ async def manager_as_of(session: AsyncSession, employee_id: UUID, day: date) -> 
             or_(ManagerAssignment.effective_to.is_(None), ManagerAssignment.effective_to > day),
         )
     )
+
+
+# --- batched forms, for lists that ask every row for its chain, subtree or history ---------
+
+
+async def reporting_chains(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Employee]]:
+    """`reporting_chain` for many employees in one recursive statement."""
+    chain = (
+        select(Employee.id.label("origin"), Employee.id, Employee.manager_id, literal_column("0").label("depth"))
+        .where(Employee.id.in_(list(ids)))
+        .cte("chains", recursive=True)
+    )
+    chain = chain.union_all(
+        select(chain.c.origin, Employee.id, Employee.manager_id, (chain.c.depth + 1).label("depth")).where(
+            Employee.id == chain.c.manager_id, chain.c.depth < MAX_DEPTH
+        )
+    )
+    rows = await session.execute(
+        select(chain.c.origin, Employee)
+        .join(chain, chain.c.id == Employee.id)
+        .where(chain.c.depth > 0)
+        .order_by(chain.c.origin, chain.c.depth)
+    )
+    grouped: dict[UUID, list[Employee]] = {i: [] for i in ids}
+    for origin, employee in rows:
+        grouped[origin].append(employee)
+    return grouped
+
+
+async def subtrees(session: AsyncSession, roots: Sequence[UUID], depth: int | None) -> dict[UUID, list[Employee]]:
+    """`subtree` for many roots at one depth limit, in one recursive statement."""
+    limit = min(depth, MAX_DEPTH) if depth is not None else MAX_DEPTH
+    tree = (
+        select(Employee.manager_id.label("root"), Employee.id, literal_column("1").label("depth"))
+        .where(Employee.manager_id.in_(list(roots)), Employee.status == EmployeeStatus.ACTIVE)
+        .cte("trees", recursive=True)
+    )
+    tree = tree.union_all(
+        select(tree.c.root, Employee.id, (tree.c.depth + 1).label("depth")).where(
+            Employee.manager_id == tree.c.id, Employee.status == EmployeeStatus.ACTIVE, tree.c.depth < limit
+        )
+    )
+    rows = await session.execute(
+        select(tree.c.root, Employee)
+        .join(tree, tree.c.id == Employee.id)
+        .order_by(tree.c.root, tree.c.depth, Employee.name, Employee.id)
+    )
+    grouped: dict[UUID, list[Employee]] = {r: [] for r in roots}
+    for root, employee in rows:
+        grouped[root].append(employee)
+    return grouped
+
+
+async def manager_histories(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[ManagerAssignment]]:
+    rows = await session.scalars(
+        select(ManagerAssignment)
+        .where(ManagerAssignment.employee_id.in_(list(ids)))
+        .order_by(ManagerAssignment.employee_id, ManagerAssignment.effective_from, ManagerAssignment.recorded_at)
+    )
+    grouped: dict[UUID, list[ManagerAssignment]] = {i: [] for i in ids}
+    for row in rows:
+        grouped[row.employee_id].append(row)
+    return grouped

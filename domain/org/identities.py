@@ -40,9 +40,17 @@ async def signed_in_employee(session: AsyncSession, issuer: str, subject: str, e
     )
     if taken is not None:
         return None
-    await session.execute(
+    inserted = await session.execute(
         insert(EmployeeIdentity)
         .values(tenant_id=session_tenant(session), issuer=issuer, subject=subject, employee_id=candidate.id)
         .on_conflict_do_nothing()
+        .returning(EmployeeIdentity.employee_id)
     )
-    return candidate
+    if inserted.scalar() is not None:
+        return candidate
+    # A concurrent first sign-in won the race: the same subject (fine) or another
+    # subject of this issuer for the same employee (the unique index refuses it).
+    winner = await session.scalar(
+        select(EmployeeIdentity.employee_id).where(EmployeeIdentity.issuer == issuer, EmployeeIdentity.subject == subject)
+    )
+    return candidate if winner == candidate.id else None

@@ -96,7 +96,8 @@ CREATE TABLE employee_identities (
     PRIMARY KEY (tenant_id, issuer, subject),
     FOREIGN KEY (tenant_id, employee_id) REFERENCES employees (tenant_id, id)
 );
-CREATE INDEX employee_identities_employee_idx ON employee_identities (tenant_id, employee_id);
+-- One subject per issuer per employee: an email alone never binds a second account.
+CREATE UNIQUE INDEX employee_identities_employee_issuer_key ON employee_identities (tenant_id, employee_id, issuer);
 """
 
 # The request role gets data access to tenant tables (row-level security filters it)

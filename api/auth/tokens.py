@@ -92,5 +92,7 @@ class TokenValidator:
             raise InvalidToken("issuer changed between parse and verify")
         scope = claims.get("scope", "")
         scopes = frozenset(scope.split()) if isinstance(scope, str) else frozenset()
-        email = claims.get("email") if isinstance(claims.get("email"), str) else None
+        # An address the provider says it has not verified must not bind an employee.
+        verified_email = claims.get("email_verified") is not False
+        email = claims.get("email") if isinstance(claims.get("email"), str) and verified_email else None
         return VerifiedToken(issuer=issuer, subject=str(claims["sub"]), email=email, scopes=scopes, claims=claims)

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from api.graphql.ids import to_global_id
-from api.graphql.node import Node, resolve_node
+from api.graphql.node import Node, register_node, resolve_node
 from api.org.department_mutations import DepartmentMutations
 from api.org.employee_mutations import EmployeeMutations
 from api.org.queries import OrgQuery
@@ -26,6 +26,15 @@ async def _current_tenant(info: Ctx) -> Tenant | None:
     if ref is None:
         return None
     return await info.context.run(registry.by_id, ref.id)
+
+
+async def _tenant_node(ctx, raw):
+    """Only the viewer's own tenant resolves; other tenants' IDs read as not found."""
+    ref = ctx.principal.tenant
+    return await ctx.run(registry.by_id, raw) if ref is not None and ref.id == raw else None
+
+
+register_node("Tenant", _tenant_node)
 
 
 @strawberry.type

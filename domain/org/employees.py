@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actor import Actor
-from domain.errors import DomainError, ErrorCode, NotFound
+from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.org import policy
 from domain.org.departments import get_department
 from domain.org.hierarchy import ancestor_ids
@@ -132,7 +132,7 @@ async def update_employee(session: AsyncSession, actor: Actor, employee_id: UUID
             await get_department(session, changes["department_id"], "departmentId")
         employee.department_id = changes["department_id"]
     if "hire_date" in changes:
-        check_date_order(changes["hire_date"], employee.termination_date, "hireDate", "termination date")
+        check_date_order(changes["hire_date"], employee.termination_date, "hireDate", "termination date", field_is_start=True)
         employee.hire_date = changes["hire_date"]
     employee.updated_at = func.now()
     await flush_or_conflict(session, {"employees_email_key": _duplicate_email()})
@@ -159,8 +159,13 @@ async def change_manager(
     return employee
 
 
-async def _record_reporting_line(session: AsyncSession, employee: Employee, manager_id: UUID | None, start: date) -> None:
-    """Close the open reporting line at `start` and open the new one from `start`."""
+async def _record_reporting_line(
+    session: AsyncSession, employee: Employee, manager_id: UUID | None, start: date, field: str = "effectiveDate"
+) -> None:
+    """Close the open reporting line at `start` and open the new one from `start`.
+
+    `field` names the input that gave `start`, so an error points at what the caller sent.
+    """
     current = await session.scalar(
         select(ManagerAssignment).where(
             ManagerAssignment.employee_id == employee.id, ManagerAssignment.effective_to.is_(None)
@@ -170,8 +175,8 @@ async def _record_reporting_line(session: AsyncSession, employee: Employee, mana
         if start < current.effective_from:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"effectiveDate must not be before the current reporting line's start ({current.effective_from})",
-                ["effectiveDate"],
+                f"{field} must not be before the current reporting line's start ({current.effective_from})",
+                [field],
             )
         if start == current.effective_from:
             current.manager_id = manager_id  # a same-day correction replaces the line
@@ -190,6 +195,10 @@ async def terminate_employee(
     employee = await get_active_employee(session, employee_id, "employeeId")
     if employee_id == actor.employee_id:
         raise DomainError(ErrorCode.INVALID, "You cannot terminate yourself", ["employeeId"])
+    if employee.has_role(Role.TENANT_ADMIN) and not actor.is_tenant_admin:
+        # Removing a tenant admin takes a tenant admin, as in assign_roles; since nobody
+        # terminates themselves, another active tenant admin then always remains.
+        raise Forbidden("Only a tenant admin may terminate a tenant admin", ["employeeId"])
     check_date_order(employee.hire_date, termination_date, "terminationDate", "hire date")
     new_manager = employee.manager_id
     if reassign_reports_to is not None:
@@ -198,9 +207,9 @@ async def terminate_employee(
     for report in reports:
         # A promoted direct report takes the leaver's place under the leaver's manager.
         target = employee.manager_id if new_manager == report.id else new_manager
-        await _record_reporting_line(session, report, target, termination_date)
+        await _record_reporting_line(session, report, target, termination_date, "terminationDate")
         report.manager_id = target
-    await _record_reporting_line(session, employee, None, termination_date)
+    await _record_reporting_line(session, employee, None, termination_date, "terminationDate")
     await session.execute(update(Department).where(Department.head_id == employee_id).values(head_id=None))
     employee.status = EmployeeStatus.TERMINATED
     employee.termination_date = termination_date
@@ -230,7 +239,7 @@ async def assign_roles(session: AsyncSession, actor: Actor, employee_id: UUID, r
     if Role.TENANT_ADMIN in employee.roles and Role.TENANT_ADMIN not in cleaned:
         admins = await session.scalar(
             select(func.count()).select_from(Employee).where(
-                Employee.roles.any(Role.TENANT_ADMIN.value), Employee.status == EmployeeStatus.ACTIVE
+                Employee.roles.contains([Role.TENANT_ADMIN.value]), Employee.status == EmployeeStatus.ACTIVE
             )
         )
         if admins <= 1:

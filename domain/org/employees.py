@@ -232,6 +232,7 @@ async def _successor(session: AsyncSession, leaver: Employee, successor_id: UUID
 
 
 async def assign_roles(session: AsyncSession, actor: Actor, employee_id: UUID, roles: list[str]) -> Employee:
+    policy.require_org_manager(actor)  # before any look-up, so IDs reveal nothing to others
     cleaned = clean_roles(roles)
     employee = await get_active_employee(session, employee_id, "employeeId")
     changed = set(cleaned) ^ set(employee.roles)

@@ -83,6 +83,8 @@ class Authenticator:
         return Authenticated(verified, tenant, is_platform_admin)
 
     async def _registry(self, lookup, key: str) -> Tenant | None:
+        if "\x00" in key:
+            return None  # from an unverified token; PostgreSQL text cannot hold NUL, so no tenant has it
         async with AsyncSession(self.engine) as session:
             return await lookup(session, key)
 

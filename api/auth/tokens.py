@@ -95,4 +95,7 @@ class TokenValidator:
         # An address the provider says it has not verified must not bind an employee.
         verified_email = claims.get("email_verified") is not False
         email = claims.get("email") if isinstance(claims.get("email"), str) and verified_email else None
-        return VerifiedToken(issuer=issuer, subject=str(claims["sub"]), email=email, scopes=scopes, claims=claims)
+        subject = str(claims["sub"])
+        if "\x00" in subject or (email and "\x00" in email):
+            raise InvalidToken("NUL in sub or email")  # both are looked up in PostgreSQL text, which cannot hold it
+        return VerifiedToken(issuer=issuer, subject=subject, email=email, scopes=scopes, claims=claims)

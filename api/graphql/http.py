@@ -127,11 +127,24 @@ def _reject_get_mutation(params: GraphQLParams) -> None:
         raise BadRequest(405, "Only queries may be sent with GET; use POST", {"Allow": "POST"})
 
 
+def _is_coercion_error(error: GraphQLError) -> bool:
+    """A variable that does not fit its type (an unknown enum value, a bad Date): graphql-core
+    keeps the scalar's own error as the cause, but nothing ran, so it is the client's error."""
+    return error.path is None and isinstance(error.original_error, GraphQLError)
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Nothing executed: the document did not parse or validate, or a variable did not coerce."""
+    if isinstance(result, PreExecutionError):
+        return True
+    return result.data is None and bool(result.errors) and all(error.path is None for error in result.errors)
+
+
 def _format_error(error: GraphQLError, request_id: str) -> tuple[dict, bool]:
     """Known errors keep their message and gain a code; anything else is masked."""
     original = error.original_error
     formatted = error.formatted
-    if original is None:
+    if original is None or _is_coercion_error(error):
         formatted.setdefault("extensions", {})["code"] = "GRAPHQL_VALIDATION_FAILED"
         return formatted, False
     if isinstance(original, DomainError):
@@ -158,7 +171,7 @@ def _body(result: ExecutionResult, request_id: str) -> tuple[dict, bool]:
             unexpected = unexpected or is_unexpected
     if result.extensions:
         body["extensions"] = result.extensions
-    if isinstance(result, PreExecutionError):
+    if _is_request_error(result):
         body.pop("data", None)
     return body, unexpected
 
@@ -186,7 +199,7 @@ async def _execute(services: Services, request: Request, params: GraphQLParams, 
         body, unexpected = _body(result, request_id)
         if unexpected and session is not None:
             mark_rollback_only(session)  # one transaction per request: all of it or nothing
-        return body, unexpected, isinstance(result, PreExecutionError)
+        return body, unexpected, _is_request_error(result)
 
     if auth.tenant is None:
         return await run(None)

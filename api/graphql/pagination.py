@@ -57,7 +57,9 @@ def decode_cursor(cursor: str | None, types: tuple[type, ...]) -> tuple[Any, ...
         raise DomainError(ErrorCode.INVALID, "after is not a cursor of this list", ["after"]) from None
 
 
-def _convert(kind: type, value: str) -> Any:
+def _convert(kind: type, value: Any) -> Any:
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError("part")  # ours are always strings, and PostgreSQL text cannot hold NUL
     if kind is UUID:
         return UUID(value)
     if kind is date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TypeVar
@@ -19,6 +20,11 @@ EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 K = TypeVar("K")
 
 
+def has_control_characters(value: str) -> bool:
+    """C0, DEL and C1 controls (category Cc); PostgreSQL text cannot even store NUL."""
+    return any(unicodedata.category(ch) == "Cc" for ch in value)
+
+
 def clean_text(value: str | None, field: str, *, required: bool = True, max_length: int = NAME_MAX) -> str | None:
     """Trim; reject blank required values and over-long ones with errors naming the field."""
     if value is None:
@@ -32,7 +38,7 @@ def clean_text(value: str | None, field: str, *, required: bool = True, max_leng
         return None
     if len(cleaned) > max_length:
         raise DomainError(ErrorCode.TOO_LONG, f"{field} must be at most {max_length} characters", [field])
-    if any(ord(ch) < 32 for ch in cleaned):
+    if has_control_characters(cleaned):
         raise DomainError(ErrorCode.INVALID, f"{field} must not contain control characters", [field])
     return cleaned
 
@@ -41,7 +47,7 @@ def clean_email(value: str | None, field: str = "email") -> str:
     cleaned = (value or "").strip()
     if not cleaned:
         raise DomainError(ErrorCode.REQUIRED, f"{field} is required", [field])
-    if len(cleaned) > EMAIL_MAX or not EMAIL.match(cleaned):
+    if len(cleaned) > EMAIL_MAX or not EMAIL.match(cleaned) or has_control_characters(cleaned):
         raise DomainError(ErrorCode.INVALID, f"{field} is not a valid email address", [field])
     return cleaned
 
@@ -62,9 +68,13 @@ def clean_slug(value: str | None, field: str = "slug") -> str:
     return cleaned
 
 
-def check_date_order(start: date | None, end: date | None, field: str, what: str = "date") -> None:
+def check_date_order(
+    start: date | None, end: date | None, field: str, what: str = "date", *, field_is_start: bool = False
+) -> None:
+    """`field` names the date being set: the end by default, or the start (then it must not be after `what`)."""
     if start is not None and end is not None and end < start:
-        raise DomainError(ErrorCode.INVALID, f"{field} must not be before the {what}", [field])
+        relation = "after" if field_is_start else "before"
+        raise DomainError(ErrorCode.INVALID, f"{field} must not be {relation} the {what}", [field])
 
 
 def creates_cycle(node: K, new_parent: K | None, parent_of: Callable[[K], K | None]) -> bool:

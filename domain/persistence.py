@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
+
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def group_by(keys: Sequence[K], rows: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
+    """Rows of a batched query, grouped under each asked key (an empty list where none matched)."""
+    grouped: dict[K, list[T]] = {k: [] for k in keys}
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
 
 
 def session_tenant(session: AsyncSession) -> UUID:

@@ -15,7 +15,7 @@ from domain.org import policy
 from domain.org.models import Department, Employee
 from domain.org.rules import clean_text
 from domain.pagination import Page, PageRequest
-from domain.persistence import flush_or_conflict, session_tenant
+from domain.persistence import flush_or_conflict, group_by, session_tenant
 
 
 async def get_department(session: AsyncSession, department_id: UUID, field: str = "id") -> Department:
@@ -34,10 +34,7 @@ async def children_by_parent_ids(session: AsyncSession, ids: Sequence[UUID]) -> 
     rows = await session.scalars(
         select(Department).where(Department.parent_id.in_(list(ids))).order_by(Department.name, Department.id)
     )
-    grouped: dict[UUID, list[Department]] = {i: [] for i in ids}
-    for row in rows:
-        grouped[row.parent_id].append(row)
-    return grouped
+    return group_by(ids, rows, lambda row: row.parent_id)
 
 
 async def list_departments(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment
 from domain.pagination import Page, PageRequest
+from domain.persistence import group_by
 
 MAX_DEPTH = 1_000  # bounds a walk even if bad data ever held a cycle
 
@@ -136,10 +137,7 @@ async def direct_reports_by_manager_ids(session: AsyncSession, ids: Sequence[UUI
         .where(Employee.manager_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
         .order_by(Employee.name, Employee.id)
     )
-    grouped: dict[UUID, list[Employee]] = {i: [] for i in ids}
-    for row in rows:
-        grouped[row.manager_id].append(row)
-    return grouped
+    return group_by(ids, rows, lambda row: row.manager_id)
 
 
 async def report_counts_by_manager_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, int]:
@@ -159,10 +157,7 @@ async def employees_by_department_ids(session: AsyncSession, ids: Sequence[UUID]
         .where(Employee.department_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
         .order_by(Employee.name, Employee.id)
     )
-    grouped: dict[UUID, list[Employee]] = {i: [] for i in ids}
-    for row in rows:
-        grouped[row.department_id].append(row)
-    return grouped
+    return group_by(ids, rows, lambda row: row.department_id)
 
 
 async def ancestor_ids(session: AsyncSession, employee_id: UUID) -> list[UUID]:
@@ -288,7 +283,4 @@ async def manager_histories(session: AsyncSession, ids: Sequence[UUID]) -> dict[
         .where(ManagerAssignment.employee_id.in_(list(ids)))
         .order_by(ManagerAssignment.employee_id, ManagerAssignment.effective_from, ManagerAssignment.recorded_at)
     )
-    grouped: dict[UUID, list[ManagerAssignment]] = {i: [] for i in ids}
-    for row in rows:
-        grouped[row.employee_id].append(row)
-    return grouped
+    return group_by(ids, rows, lambda row: row.employee_id)

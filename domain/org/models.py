@@ -7,9 +7,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, DateTime, Text, func
+from sqlalchemy import Column, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
+
+from domain.columns import timestamp_column
 
 
 class Role(StrEnum):
@@ -23,9 +25,6 @@ class EmployeeStatus(StrEnum):
     TERMINATED = "TERMINATED"
 
 
-def _timestamp() -> Column:
-    return Column(DateTime(timezone=True), server_default=func.now(), nullable=False)
-
 
 class Department(SQLModel, table=True):
     __tablename__ = "departments"
@@ -35,7 +34,7 @@ class Department(SQLModel, table=True):
     name: str
     parent_id: UUID | None = None
     head_id: UUID | None = None
-    created_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    created_at: datetime | None = Field(default=None, sa_column=timestamp_column())
 
 
 class Employee(SQLModel, table=True):
@@ -53,8 +52,8 @@ class Employee(SQLModel, table=True):
     termination_date: date | None = None
     status: str = EmployeeStatus.ACTIVE
     roles: list[str] = Field(default_factory=lambda: [Role.EMPLOYEE.value], sa_column=Column(ARRAY(Text), nullable=False))
-    created_at: datetime | None = Field(default=None, sa_column=_timestamp())
-    updated_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    created_at: datetime | None = Field(default=None, sa_column=timestamp_column())
+    updated_at: datetime | None = Field(default=None, sa_column=timestamp_column())
 
     @property
     def is_active(self) -> bool:
@@ -75,7 +74,7 @@ class ManagerAssignment(SQLModel, table=True):
     manager_id: UUID | None = None
     effective_from: date
     effective_to: date | None = None
-    recorded_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    recorded_at: datetime | None = Field(default=None, sa_column=timestamp_column())
 
 
 class EmployeeIdentity(SQLModel, table=True):
@@ -87,4 +86,4 @@ class EmployeeIdentity(SQLModel, table=True):
     issuer: str = Field(primary_key=True)
     subject: str = Field(primary_key=True)
     employee_id: UUID
-    bound_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    bound_at: datetime | None = Field(default=None, sa_column=timestamp_column())

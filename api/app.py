@@ -35,6 +35,12 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
+async def metrics(request: Request) -> Response:
+    """Prometheus scrape target. Expose it on the cluster network only (see the helm chart)."""
+    services: Services = request.app.state.services
+    return Response(services.metrics.render(), media_type="text/plain; version=0.0.4")
+
+
 def _dev_routes(settings: Settings) -> list[Route]:
     if not settings.dev_auth:
         return []
@@ -68,6 +74,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics),
         *_dev_routes(settings),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from api.graphql.ids import to_global_id
@@ -73,6 +74,13 @@ class CoreQuery:
 Query = merge_types("Query", (CoreQuery, OrgQuery, PlatformQuery))
 Mutation = merge_types("Mutation", (PlatformMutations, DepartmentMutations, EmployeeMutations))
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, types=[TenantType])
+# Bounded caches: repeated documents skip parsing and validation, and a flood of unique
+# documents cannot grow memory without limit.
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[TenantType],
+    extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+)
 
 __all__ = ["schema", "to_global_id", "RoleType"]

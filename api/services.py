@@ -13,6 +13,9 @@ from api.auth.dev_issuer import load_or_create_key, public_key_set
 from api.auth.keys import IssuerKeys
 from api.auth.principal import Authenticator
 from api.auth.tokens import TokenValidator
+from api.graphql.limits import Limits
+from api.metrics import Metrics
+from api.ratelimit import RateLimitConfig, RateLimiter
 from api.settings import Settings
 from tenants.database import DatabaseConfig, count_statements, create_app_engine, create_owner_engine
 
@@ -39,6 +42,9 @@ class Services:
     owner_engine: AsyncEngine
     authenticator: Authenticator
     http: httpx.AsyncClient
+    limits: Limits = field(default_factory=Limits)
+    metrics: Metrics = field(default_factory=Metrics)
+    rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(RateLimitConfig()))
     today: Callable[[], date] = field(default=_utc_today)
 
     async def aclose(self) -> None:
@@ -60,6 +66,8 @@ def build_services(settings: Settings) -> Services:
         platform_issuers.add(settings.dev_issuer)
     app_engine = create_app_engine(config)
     count_statements(app_engine)
+    metrics = Metrics()
+    metrics.watch_pool(app_engine)
     validator = TokenValidator(keys=keys, audience=settings.audience, leeway=settings.jwt_leeway_seconds)
     return Services(
         settings=settings,
@@ -67,4 +75,27 @@ def build_services(settings: Settings) -> Services:
         owner_engine=create_owner_engine(config),
         authenticator=Authenticator(validator, app_engine, frozenset(platform_issuers), settings.tenant_claim),
         http=http,
+        limits=limits_from(settings),
+        metrics=metrics,
+        rate_limiter=RateLimiter(
+            RateLimitConfig(
+                principal_requests=settings.rate_principal_requests,
+                tenant_requests=settings.rate_tenant_requests,
+                principal_cost=settings.rate_principal_cost,
+                tenant_cost=settings.rate_tenant_cost,
+                redis_url=settings.redis_url,
+            )
+        ),
+    )
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(
+        max_document_bytes=settings.max_document_bytes,
+        max_tokens=settings.max_tokens,
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_directives=settings.max_directives,
+        max_cost=settings.max_cost,
+        introspection=settings.introspection_enabled,
     )

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     app_role_password: str = Field("", alias="HR_APP_DB_PASSWORD")
     pool_size: int = Field(10, alias="HR_DB_POOL_SIZE")
     statement_timeout_ms: int = Field(5000, alias="HR_STATEMENT_TIMEOUT_MS")
+    request_timeout_seconds: float = Field(10.0, alias="HR_REQUEST_TIMEOUT_SECONDS")
 
     audience: str = Field("hr-api", alias="HR_AUDIENCE")
     trusted_issuers: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HR_TRUSTED_ISSUERS")
@@ -35,6 +36,22 @@ class Settings(BaseSettings):
     jwks_max_age_seconds: float = Field(3600.0, alias="HR_JWKS_MAX_AGE_SECONDS")
     dev_auth: bool = Field(False, alias="HR_DEV_AUTH")
     dev_issuer_url: str = Field("", alias="HR_DEV_ISSUER")
+
+    # Hostile-document limits (api/graphql/limits.py); refused before authentication.
+    max_document_bytes: int = Field(20_000, alias="HR_MAX_DOCUMENT_BYTES")
+    max_tokens: int = Field(2_000, alias="HR_MAX_TOKENS")
+    max_depth: int = Field(10, alias="HR_MAX_DEPTH")
+    max_aliases: int = Field(15, alias="HR_MAX_ALIASES")
+    max_directives: int = Field(50, alias="HR_MAX_DIRECTIVES")
+    max_cost: int = Field(10_000, alias="HR_MAX_COST")
+    introspection: bool | None = Field(None, alias="HR_INTROSPECTION")  # default: on outside production
+
+    # Rate limits ("<count>/<second|minute|hour>"); REDIS_URL shares them across pods.
+    rate_principal_requests: str = Field("600/minute", alias="HR_RATE_PRINCIPAL_REQUESTS")
+    rate_tenant_requests: str = Field("6000/minute", alias="HR_RATE_TENANT_REQUESTS")
+    rate_principal_cost: str = Field("200000/minute", alias="HR_RATE_PRINCIPAL_COST")
+    rate_tenant_cost: str = Field("2000000/minute", alias="HR_RATE_TENANT_COST")
+    redis_url: str = Field("", alias="REDIS_URL")
 
     @field_validator("trusted_issuers", mode="before")
     @classmethod
@@ -46,6 +63,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.is_production
 
     @property
     def dev_issuer(self) -> str:

@@ -47,7 +47,11 @@ class DatabaseConfig:
 def _connect_args(config: DatabaseConfig) -> dict:
     # The tenant setting is transaction-local, so nothing leaks between pooled uses;
     # statement_timeout bounds every statement a request can send.
-    return {"server_settings": {"statement_timeout": str(config.statement_timeout_ms), "jit": "off"}}
+    # A short connect timeout makes requests fail fast while the database is away.
+    return {
+        "server_settings": {"statement_timeout": str(config.statement_timeout_ms), "jit": "off"},
+        "timeout": 3,
+    }
 
 
 def create_owner_engine(config: DatabaseConfig) -> AsyncEngine:
@@ -59,7 +63,8 @@ def create_app_engine(config: DatabaseConfig) -> AsyncEngine:
         config.resolved_app_url(),
         pool_size=config.pool_size,
         max_overflow=config.pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=True,  # connections broken by a database restart are replaced, not handed out
+        pool_timeout=5,
         connect_args=_connect_args(config),
     )
 
@@ -106,3 +111,31 @@ async def ping(engine: AsyncEngine) -> None:
     """Raises unless the database answers (readiness)."""
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or was shutting down; the request may be retried."""
+
+
+class StatementTimedOut(Exception):
+    """A statement ran past `statement_timeout` and was cancelled by PostgreSQL."""
+
+
+_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"}
+
+
+def infrastructure_failure(error: BaseException) -> type[Exception] | None:
+    """Classify an exception raised while talking to PostgreSQL (walking its causes)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        state = getattr(current, "sqlstate", None) or getattr(getattr(current, "orig", None), "sqlstate", None)
+        if state == "57014":
+            return StatementTimedOut
+        if state in _UNAVAILABLE_STATES or isinstance(current, (ConnectionError, OSError, TimeoutError)):
+            return DatabaseUnavailable
+        if type(current).__name__ in {"ConnectionDoesNotExistError", "InterfaceError", "ConnectionFailureError"}:
+            return DatabaseUnavailable
+        current = current.__cause__ or current.__context__ or getattr(current, "orig", None)
+    return None

@@ -83,6 +83,11 @@ def settings(database_url: str, idp: FakeIdentityProvider, tmp_path_factory) -> 
         HR_DEV_AUTH=True,
         HR_TRUSTED_ISSUERS=idp.issuer(PLATFORM_IDP),
         HR_JWKS_MIN_REFRESH_SECONDS=0.5,
+        # The suite is one busy client; tests/api/test_rate_limits.py runs its own strict server.
+        HR_RATE_PRINCIPAL_REQUESTS="100000/minute",
+        HR_RATE_TENANT_REQUESTS="100000/minute",
+        HR_RATE_PRINCIPAL_COST="100000000/minute",
+        HR_RATE_TENANT_COST="100000000/minute",
     )
 
 
@@ -143,3 +148,25 @@ async def session(engines, service_tenants) -> AsyncIterator[AsyncSession]:
         finally:
             await db.close()
             await transaction.rollback()
+
+
+# --- a second server in production mode (no dev issuer; tokens from the stand-in IdP) -----
+
+
+@pytest.fixture(scope="session")
+def production_settings(database_url: str, idp: FakeIdentityProvider, tmp_path_factory) -> Settings:
+    return Settings(
+        HR_ENV="production",
+        DATABASE_URL=database_url,
+        PORT=free_port(),
+        HR_DATA_DIR=tmp_path_factory.mktemp("prod-data"),
+        HR_TRUSTED_ISSUERS=idp.issuer(PLATFORM_IDP),
+    )
+
+
+@pytest.fixture(scope="session")
+async def production_client(production_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    running = ServerThread(create_app(production_settings), production_settings.port).start()
+    async with httpx.AsyncClient(base_url=running.url, timeout=30) as client:
+        yield client
+    running.stop()

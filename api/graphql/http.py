@@ -7,15 +7,16 @@ GraphQL-over-HTTP spec asks; with plain `application/json` they stay 200.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import uuid4
 
 import orjson
 import structlog
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
@@ -25,10 +26,12 @@ from strawberry.types.graphql import OperationType as AllowedOperation
 
 from api.auth.principal import AuthenticationFailed, TenantSuspended, bind_principal
 from api.graphql.context import RequestContext
+from api.graphql.limits import QueryRejected, Shape, check
+from api.ratelimit import RateLimited
 from api.schema import schema
 from api.services import Services
 from domain.errors import DomainError
-from tenants.database import statement_count
+from tenants.database import StatementTimedOut, infrastructure_failure, statement_count
 from tenants.session import mark_rollback_only, tenant_session
 
 log = structlog.get_logger(__name__)
@@ -40,11 +43,12 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class BadRequest(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, code: str = "BAD_REQUEST") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +117,18 @@ def _get_params(request: Request) -> GraphQLParams:
             raw["variables"] = orjson.loads(raw["variables"])
         except orjson.JSONDecodeError:
             raise BadRequest(400, "variables is not valid JSON") from None
-    params = _params(raw)
-    _reject_get_mutation(params)
-    return params
+    return _params(raw)
 
 
-def _reject_get_mutation(params: GraphQLParams) -> None:
+def _guard(services: Services, params: GraphQLParams, method: str) -> Shape:
+    """Static limits first: a hostile document never reaches authentication or the database."""
     try:
-        operation = get_operation_ast(parse(params.query), params.operation_name)
-    except GraphQLError:
-        return  # the executor reports the syntax error properly
-    if operation is not None and operation.operation != OperationType.QUERY:
+        shape = check(schema._schema, params.query, params.operation_name, params.variables, services.limits)
+    except QueryRejected as rejected:
+        raise BadRequest(400, rejected.message, code=rejected.code) from None
+    if method == "GET" and shape.operation not in (None, "query"):
         raise BadRequest(405, "Only queries may be sent with GET; use POST", {"Allow": "POST"})
+    return shape
 
 
 def _is_coercion_error(error: GraphQLError) -> bool:
@@ -140,12 +144,17 @@ def _is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(result.errors) and all(error.path is None for error in result.errors)
 
 
-def _format_error(error: GraphQLError, request_id: str) -> tuple[dict, bool]:
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
+
+
+def _format_error(error: GraphQLError, request_id: str, suggestions: bool = True) -> tuple[dict, bool]:
     """Known errors keep their message and gain a code; anything else is masked."""
     original = error.original_error
     formatted = error.formatted
     if original is None or _is_coercion_error(error):
         formatted.setdefault("extensions", {})["code"] = "GRAPHQL_VALIDATION_FAILED"
+        if not suggestions:  # "did you mean" would map the schema for someone without introspection
+            formatted["message"] = _SUGGESTION.sub("", formatted["message"])
         return formatted, False
     if isinstance(original, DomainError):
         extensions = {"code": original.code.value}
@@ -153,6 +162,8 @@ def _format_error(error: GraphQLError, request_id: str) -> tuple[dict, bool]:
             extensions["field"] = original.field
         formatted["extensions"] = extensions
         return formatted, False
+    if infrastructure_failure(original) is not None:
+        return {"message": "Service unavailable", "_failure": infrastructure_failure(original)}, True
     log.error("unexpected_error", request_id=request_id, path=error.path, exc_info=original)
     masked = {"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}
     if error.path:
@@ -160,13 +171,15 @@ def _format_error(error: GraphQLError, request_id: str) -> tuple[dict, bool]:
     return masked, True
 
 
-def _body(result: ExecutionResult, request_id: str) -> tuple[dict, bool]:
+def _body(result: ExecutionResult, request_id: str, suggestions: bool) -> tuple[dict, bool]:
     body: dict[str, Any] = {"data": result.data}
     unexpected = False
     if result.errors:
         body["errors"] = []
         for error in result.errors:
-            formatted, is_unexpected = _format_error(error, request_id)
+            formatted, is_unexpected = _format_error(error, request_id, suggestions)
+            if "_failure" in formatted:
+                body["_failure"] = formatted.pop("_failure")
             body["errors"].append(formatted)
             unexpected = unexpected or is_unexpected
     if result.extensions:
@@ -176,12 +189,20 @@ def _body(result: ExecutionResult, request_id: str) -> tuple[dict, bool]:
     return body, unexpected
 
 
-async def _execute(services: Services, request: Request, params: GraphQLParams, request_id: str, allowed) -> tuple[dict, bool, bool]:
+async def _execute(
+    services: Services, request: Request, params: GraphQLParams, request_id: str, allowed, cost: int
+) -> tuple[dict, bool, bool]:
     auth = await services.authenticator.authenticate(request.headers.get("authorization"))
+    principal_key = f"{auth.token.issuer}|{auth.token.subject}"
+    if auth.tenant is not None:
+        structlog.contextvars.bind_contextvars(tenant_id=str(auth.tenant.id))
+    await services.rate_limiter.admit(principal_key, str(auth.tenant.id) if auth.tenant else None, cost)
     today = services.today()
 
     async def run(session) -> tuple[dict, bool, bool]:
         principal = await bind_principal(session, auth)
+        if principal.actor is not None:
+            structlog.contextvars.bind_contextvars(employee_id=str(principal.actor.employee_id))
         ctx = RequestContext(
             request_id=request_id,
             services=services,
@@ -196,7 +217,7 @@ async def _execute(services: Services, request: Request, params: GraphQLParams, 
             operation_name=params.operation_name,
             allowed_operation_types=allowed,
         )
-        body, unexpected = _body(result, request_id)
+        body, unexpected = _body(result, request_id, suggestions=services.limits.introspection)
         if unexpected and session is not None:
             mark_rollback_only(session)  # one transaction per request: all of it or nothing
         return body, unexpected, _is_request_error(result)
@@ -211,43 +232,92 @@ async def graphql_endpoint(request: Request) -> Response:
     services: Services = request.app.state.services
     incoming_id = request.headers.get("x-request-id", "")
     request_id = incoming_id if _REQUEST_ID.match(incoming_id) else uuid4().hex
-    media_type = _response_type(request)
-    started = time.perf_counter()
-    headers = {"x-request-id": request_id}
     statements = [0]
     statement_count.set(statements)
+    structlog.contextvars.clear_contextvars()
+    started = time.perf_counter()
+    response, operation, outcome = await _respond(services, request, request_id)
+    elapsed = time.perf_counter() - started
+    services.metrics.observe(operation, outcome, elapsed, statements[0])
+    response.headers["x-request-id"] = request_id
+    if not services.settings.is_production:
+        response.headers["x-sql-statements"] = str(statements[0])
+    log.info(
+        "graphql_request",
+        request_id=request_id,
+        operation=operation,
+        status=response.status_code,
+        duration_ms=round(elapsed * 1000, 2),
+        outcome=outcome,
+        sql_statements=statements[0],
+    )
+    return response
+
+
+async def _respond(services: Services, request: Request, request_id: str) -> tuple[Response, str | None, str]:
+    media_type = _response_type(request)
+    params = None
     try:
         if request.method == "GET":
             if "query" not in request.query_params and "text/html" in request.headers.get("accept", ""):
                 if services.settings.is_production:
                     raise BadRequest(404, "Not found")
-                return HTMLResponse(get_graphql_ide_html())
+                return HTMLResponse(get_graphql_ide_html()), None, "ide"
             params = _get_params(request)
             allowed = (AllowedOperation.QUERY,)
         else:
             params = await _post_params(request)
             allowed = (AllowedOperation.QUERY, AllowedOperation.MUTATION)
-        body, unexpected, request_error = await _execute(services, request, params, request_id, allowed)
+        shape = _guard(services, params, request.method)
+        params = replace(params, operation_name=params.operation_name or shape.name)
+        async with asyncio.timeout(services.settings.request_timeout_seconds):
+            body, unexpected, request_error = await _execute(services, request, params, request_id, allowed, shape.cost)
+        failure = _infrastructure_failure_in(body)
+        if failure is not None:
+            return _unavailable(failure, media_type), _name(params), "unavailable"
     except BadRequest as error:
-        return _json_response(_error_body(error.message, "BAD_REQUEST"), error.status, media_type, headers | error.headers)
+        body = _error_body(error.message, error.code)
+        return _json_response(body, error.status, media_type, error.headers), _name(params), f"rejected:{error.code}"
     except AuthenticationFailed:
-        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return _json_response(_error_body("Authentication required", "UNAUTHENTICATED"), 401, media_type, headers)
+        body = _error_body("Authentication required", "UNAUTHENTICATED")
+        headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        return _json_response(body, 401, media_type, headers), _name(params), "unauthenticated"
     except TenantSuspended:
-        return _json_response(_error_body("This tenant is suspended", "TENANT_SUSPENDED"), 403, media_type, headers)
+        body = _error_body("This tenant is suspended", "TENANT_SUSPENDED")
+        return _json_response(body, 403, media_type), _name(params), "suspended"
+    except RateLimited as limited:
+        body = _error_body(f"Too many requests ({limited.scope}); retry later", "RATE_LIMITED")
+        return _json_response(body, 429, media_type, {"Retry-After": str(limited.retry_after)}), _name(params), "rate_limited"
     except InvalidOperationTypeError:
-        return _json_response(
-            _error_body("Only queries may be sent with GET; use POST", "BAD_REQUEST"), 405, media_type, headers | {"Allow": "POST"}
-        )
+        body = _error_body("Only queries may be sent with GET; use POST", "BAD_REQUEST")
+        return _json_response(body, 405, media_type, {"Allow": "POST"}), _name(params), "rejected:method"
+    except TimeoutError:
+        # The deadline cancelled the work; the transaction was rolled back on the way out.
+        return _unavailable(StatementTimedOut, media_type), _name(params), "timeout"
+    except Exception as error:  # noqa: BLE001 - the last line of defence: never a stack trace
+        failure = infrastructure_failure(error)
+        if failure is not None:
+            return _unavailable(failure, media_type), _name(params), "unavailable"
+        log.error("unexpected_error", request_id=request_id, exc_info=error)
+        body = {"errors": [{"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]}
+        return _json_response(body, 500, media_type), _name(params), "error"
     status = 400 if request_error and media_type == GRAPHQL_RESPONSE else 200
-    if not services.settings.is_production:
-        headers["x-sql-statements"] = str(statements[0])
-    log.info(
-        "graphql_request",
-        request_id=request_id,
-        operation=params.operation_name,
-        duration_ms=round((time.perf_counter() - started) * 1000, 2),
-        outcome="error" if unexpected else "ok",
-        sql_statements=statements[0],
-    )
-    return _json_response(body, status, media_type, headers)
+    outcome = "error" if unexpected else ("request_error" if request_error else "ok")
+    return _json_response(body, status, media_type), _name(params), outcome
+
+
+def _unavailable(failure: type[Exception], media_type: str) -> Response:
+    """503 with Retry-After: the client may try again; nothing of the request was kept."""
+    if failure is StatementTimedOut:
+        body = _error_body("The request took too long and was cancelled", "TIMEOUT")
+    else:
+        body = _error_body("The service is temporarily unavailable", "SERVICE_UNAVAILABLE")
+    return _json_response(body, 503, media_type, {"Retry-After": "1"})
+
+
+def _infrastructure_failure_in(body: dict) -> type[Exception] | None:
+    return body.pop("_failure", None)
+
+
+def _name(params: GraphQLParams | None) -> str | None:
+    return params.operation_name if params else None

@@ -128,3 +128,13 @@ def test_unexpected_errors_are_masked_with_the_request_id():
         "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-1"},
         "path": ["viewer"],
     }
+
+
+async def test_metrics_count_requests_by_operation_and_outcome(api, tenant):
+    await api.client.post("/graphql", json={"query": "query DirectoryPage { employees { totalCount } }"}, headers=_auth(tenant))
+    await api.client.post("/graphql", json={"query": "{ " + "a " * 2100 + "}"}, headers=_auth(tenant))
+    text = (await api.client.get("/metrics")).text
+    assert 'hr_graphql_requests_total{operation="DirectoryPage",outcome="ok"}' in text
+    assert 'hr_rejections_total{reason="TOO_MANY_TOKENS"}' in text
+    assert "hr_sql_statements_per_request_bucket" in text
+    assert "hr_db_pool_checked_out" in text

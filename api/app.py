@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -15,6 +17,7 @@ from api.graphql.http import graphql_endpoint
 from api.logging import configure_logging
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
+from api.tracing import configure_tracing, shutdown_tracing
 from tenants.database import ping
 from tenants.migrate import current_revision, head_revision
 
@@ -25,6 +28,8 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     services: Services = request.app.state.services
+    if getattr(request.app.state, "draining", False):
+        return JSONResponse({"status": "draining"}, status_code=503)
     try:
         await ping(services.app_engine)
         revision = await current_revision(services.app_engine)
@@ -56,6 +61,25 @@ def _dev_routes(settings: Settings) -> list[Route]:
     return [Route("/dev/.well-known/openid-configuration", discovery), Route("/dev/jwks", keys)]
 
 
+def _cors(settings: Settings) -> list[Middleware]:
+    """Only listed SPA origins; credentials (cookies) never with a wildcard, and bearer
+    tokens need none. Preflights for mutations with JSON bodies are answered here."""
+    if not settings.cors_origins:
+        return []
+    wildcard = "*" in settings.cors_origins
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "idempotency-key", "x-request-id"],
+            expose_headers=["x-request-id", "retry-after", "idempotent-replayed"],
+            allow_credentials=not wildcard,
+            max_age=600,
+        )
+    ]
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(json=settings.env != "development")
@@ -63,12 +87,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = services is None
+        configure_tracing()
         app.state.services = services or build_services(settings)
         try:
             yield
         finally:
             if owned:
                 await app.state.services.aclose()
+            shutdown_tracing()
 
     routes = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
@@ -77,7 +103,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         Route("/metrics", metrics),
         *_dev_routes(settings),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=_cors(settings))
     if services is not None:
         app.state.services = services
     return app

@@ -78,8 +78,6 @@ def cmd_schema(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
     if args.port:
         os.environ["PORT"] = str(args.port)
     if args.host:
@@ -87,8 +85,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     get_settings.cache_clear()
     settings = _settings_with_database()
     from api.app import create_app
+    from api.server import GracefulServer
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    GracefulServer(create_app(settings), settings.host, settings.port, settings.shutdown_grace_seconds).run()
 
 
 def main(argv: list[str] | None = None) -> None:

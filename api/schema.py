@@ -8,6 +8,16 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from api.competencies.assessment_mutations import AssessmentMutations
+from api.competencies.competency_mutations import CompetencyMutations
+from api.competencies.framework_mutations import FrameworkMutations
+from api.competencies.job_level_mutations import JobLevelMutations
+from api.competencies.queries import CompetencyQuery
+from api.goals.alignment_mutations import AlignmentMutations
+from api.goals.check_in_mutations import CheckInMutations
+from api.goals.goal_mutations import GoalMutations
+from api.goals.key_result_mutations import KeyResultMutations
+from api.goals.queries import GoalQuery
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node, register_node, resolve_node
 from api.org.department_mutations import DepartmentMutations
@@ -71,8 +81,15 @@ class CoreQuery:
         return list(await asyncio.gather(*(resolve_node(info.context, one) for one in ids)))
 
 
-Query = merge_types("Query", (CoreQuery, OrgQuery, PlatformQuery))
-Mutation = merge_types("Mutation", (PlatformMutations, DepartmentMutations, EmployeeMutations))
+Query = merge_types("Query", (CoreQuery, OrgQuery, CompetencyQuery, GoalQuery, PlatformQuery))
+Mutation = merge_types(
+    "Mutation",
+    (
+        PlatformMutations, DepartmentMutations, EmployeeMutations,
+        FrameworkMutations, CompetencyMutations, JobLevelMutations, AssessmentMutations,
+        GoalMutations, AlignmentMutations, KeyResultMutations, CheckInMutations,
+    ),
+)
 
 # Bounded caches: repeated documents skip parsing and validation, and a flood of unique
 # documents cannot grow memory without limit.

@@ -8,6 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.actor import Actor
+from domain.competencies.assessments import NewAssessment, assess_competency
+from domain.competencies.install import install_starter_framework
+from domain.competencies.framework import competency_ids_by_name
+from domain.competencies.models import AssessmentSource
 from domain.onboarding import onboard_tenant
 from domain.org import departments, importing
 from domain.org.importing import ImportRow
@@ -24,6 +28,21 @@ _FIRST = ["Ada", "Ben", "Chloe", "Dev", "Elena", "Farah", "Gus", "Hana", "Ivan",
           "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen", "Xavi", "Yara", "Zane"]
 _LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Haddad", "Kowalski", "Nguyen", "Fischer",
          "Osei", "Ramirez", "Ivanova", "Chen", "Murphy", "Patel"]
+# A few assessments so the demo profiles show gaps: (who is assessed, by whom, source,
+# competency, level, days ago). "employee" is DEMO_EMPLOYEE (IC2), "lead" their manager
+# (M1), "vp" the lead's manager (M2).
+_ASSESSMENTS = [
+    ("employee", "employee", AssessmentSource.SELF, "Communication", 4, 40),
+    ("employee", "employee", AssessmentSource.SELF, "Problem Solving", 3, 40),
+    ("employee", "lead", AssessmentSource.MANAGER, "Communication", 2, 30),
+    ("employee", "lead", AssessmentSource.MANAGER, "Problem Solving", 3, 30),
+    ("employee", "lead", AssessmentSource.MANAGER, "Ownership", 2, 30),
+    ("employee", "lead", AssessmentSource.MANAGER, "Collaboration", 3, 30),
+    ("lead", "lead", AssessmentSource.SELF, "Coaching", 3, 20),
+    ("lead", "vp", AssessmentSource.MANAGER, "Coaching", 2, 10),
+    ("lead", "vp", AssessmentSource.MANAGER, "Delegation", 2, 10),
+    ("lead", "vp", AssessmentSource.MANAGER, "Decision Making", 3, 10),
+]
 _DEPARTMENTS = {"Engineering": "VP Engineering", "Sales": "VP Sales", "Marketing": "VP Marketing", "People": "VP People"}
 
 
@@ -39,12 +58,26 @@ async def seed_demo(owner: AsyncEngine, app: AsyncEngine, today: date) -> bool:
     tenant_id, admin_id = onboarded.tenant.id, onboarded.admin.id
     actor = Actor(tenant_id, admin_id, frozenset({Role.EMPLOYEE, Role.HR_ADMIN, Role.TENANT_ADMIN}))
     async with tenant_session(app, tenant_id) as session:
+        await install_starter_framework(session, actor)  # the scale, competencies, IC1-IC4 and M1-M3
         company = await departments.create_department(session, actor, "Acme")
         dept_ids = {}
         for name in _DEPARTMENTS:
             dept_ids[name] = (await departments.create_department(session, actor, name, company.id)).id
-        await importing.import_employees(session, actor, _people(company.id, dept_ids, today), as_of=today)
+        people = await importing.import_employees(session, actor, _people(company.id, dept_ids, today), as_of=today)
+        await _assess(session, tenant_id, people, today)
     return True
+
+
+async def _assess(session, tenant_id, people, today: date) -> None:
+    by_id = {person.id: person for person in people}
+    employee = next(person for person in people if person.email == DEMO_EMPLOYEE)
+    lead = by_id[employee.manager_id]
+    who = {"employee": employee, "lead": lead, "vp": by_id[lead.manager_id]}
+    competencies = await competency_ids_by_name(session)
+    for subject, assessor, source, competency, level, days_ago in _ASSESSMENTS:
+        actor = Actor(tenant_id, who[assessor].id, frozenset({Role.EMPLOYEE}))
+        data = NewAssessment(who[subject].id, competencies[competency], level, source)
+        await assess_competency(session, actor, data, today=today - timedelta(days=days_ago))
 
 
 def _people(company_id, dept_ids, today: date) -> list[ImportRow]:
@@ -58,14 +91,14 @@ def _people(company_id, dept_ids, today: date) -> list[ImportRow]:
         return ImportRow(email=address, name=name, title=title, job_level=level, department_id=department_id,
                          manager_email=manager, hire_date=hired)
 
-    rows = [person("Chief Executive Officer", company_id, None, "L4", DEMO_CEO)]
+    rows = [person("Chief Executive Officer", company_id, None, "M3", DEMO_CEO)]
     for department, vp_title in _DEPARTMENTS.items():
-        vp = person(vp_title, dept_ids[department], DEMO_CEO, "L3")
+        vp = person(vp_title, dept_ids[department], DEMO_CEO, "M2")
         rows.append(vp)
         for team in range(3):
-            lead = person(f"{department} Manager", dept_ids[department], vp.email, "L2")
+            lead = person(f"{department} Manager", dept_ids[department], vp.email, "M1")
             rows.append(lead)
             for member in range(3 if team else 4):
                 email = DEMO_EMPLOYEE if (department == "Engineering" and team == 0 and member == 0) else None
-                rows.append(person(f"{department} Specialist", dept_ids[department], lead.email, "L1", email))
+                rows.append(person(f"{department} Specialist", dept_ids[department], lead.email, "IC2" if member == 0 else "IC1", email))
     return rows

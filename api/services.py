@@ -14,9 +14,11 @@ from api.auth.keys import IssuerKeys
 from api.auth.principal import Authenticator
 from api.auth.tokens import TokenValidator
 from api.graphql.limits import Limits
+from api.graphql.persisted import PersistedQueries, load_manifest
 from api.metrics import Metrics
 from api.ratelimit import RateLimitConfig, RateLimiter
 from api.settings import Settings
+from api.tracing import trace_statements
 from tenants.database import DatabaseConfig, count_statements, create_app_engine, create_owner_engine
 
 
@@ -44,6 +46,7 @@ class Services:
     http: httpx.AsyncClient
     limits: Limits = field(default_factory=Limits)
     metrics: Metrics = field(default_factory=Metrics)
+    persisted: PersistedQueries = field(default_factory=PersistedQueries)
     rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(RateLimitConfig()))
     today: Callable[[], date] = field(default=_utc_today)
 
@@ -66,6 +69,7 @@ def build_services(settings: Settings) -> Services:
         platform_issuers.add(settings.dev_issuer)
     app_engine = create_app_engine(config)
     count_statements(app_engine)
+    trace_statements(app_engine)
     metrics = Metrics()
     metrics.watch_pool(app_engine)
     validator = TokenValidator(keys=keys, audience=settings.audience, leeway=settings.jwt_leeway_seconds)
@@ -77,6 +81,7 @@ def build_services(settings: Settings) -> Services:
         http=http,
         limits=limits_from(settings),
         metrics=metrics,
+        persisted=PersistedQueries(load_manifest(settings.trusted_documents) if settings.trusted_documents else None),
         rate_limiter=RateLimiter(
             RateLimitConfig(
                 principal_requests=settings.rate_principal_requests,

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     pool_size: int = Field(10, alias="HR_DB_POOL_SIZE")
     statement_timeout_ms: int = Field(5000, alias="HR_STATEMENT_TIMEOUT_MS")
     request_timeout_seconds: float = Field(10.0, alias="HR_REQUEST_TIMEOUT_SECONDS")
+    shutdown_grace_seconds: float = Field(20.0, alias="HR_SHUTDOWN_GRACE_SECONDS")
 
     audience: str = Field("hr-api", alias="HR_AUDIENCE")
     trusted_issuers: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HR_TRUSTED_ISSUERS")
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     max_directives: int = Field(50, alias="HR_MAX_DIRECTIVES")
     max_cost: int = Field(10_000, alias="HR_MAX_COST")
     introspection: bool | None = Field(None, alias="HR_INTROSPECTION")  # default: on outside production
+    trusted_documents: str = Field("", alias="HR_TRUSTED_DOCUMENTS")  # a manifest path turns on allowlist mode
+
+    # Browser origins of the single-page apps allowed to call the API (exact origins).
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HR_CORS_ORIGINS")
 
     # Rate limits ("<count>/<second|minute|hour>"); REDIS_URL shares them across pods.
     rate_principal_requests: str = Field("600/minute", alias="HR_RATE_PRINCIPAL_REQUESTS")
@@ -53,7 +58,7 @@ class Settings(BaseSettings):
     rate_tenant_cost: str = Field("2000000/minute", alias="HR_RATE_TENANT_COST")
     redis_url: str = Field("", alias="REDIS_URL")
 
-    @field_validator("trusted_issuers", mode="before")
+    @field_validator("trusted_issuers", "cors_origins", mode="before")
     @classmethod
     def _split_issuers(cls, value: object) -> object:
         if isinstance(value, str):

@@ -24,3 +24,6 @@ class Page(Generic[T]):
     has_next: bool
     total: int | None = None
     keys: list[tuple[Any, ...]] = field(default_factory=list)  # sort key per item, for cursors
+    # Where the next page starts when it is not the last item's key: a list filtered after
+    # reading (goals by derived health) may have read further than it shows.
+    resume_key: tuple[Any, ...] | None = None

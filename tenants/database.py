@@ -135,7 +135,24 @@ def infrastructure_failure(error: BaseException) -> type[Exception] | None:
             return StatementTimedOut
         if state in _UNAVAILABLE_STATES or isinstance(current, (ConnectionError, OSError, TimeoutError)):
             return DatabaseUnavailable
-        if type(current).__name__ in {"ConnectionDoesNotExistError", "InterfaceError", "ConnectionFailureError"}:
+        # asyncpg reports a connection broken mid-statement by a server restart in these forms.
+        if type(current).__name__ in {"ConnectionDoesNotExistError", "InterfaceError", "ConnectionFailureError", "InternalClientError"}:
             return DatabaseUnavailable
         current = current.__cause__ or current.__context__ or getattr(current, "orig", None)
     return None
+
+
+def add_statement_spans(engine: AsyncEngine, tracer) -> None:  # noqa: ANN001 - an OpenTelemetry tracer
+    """A client span per SQL statement, named by its verb (never its parameters)."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _start(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        verb = statement.lstrip().split(" ", 1)[0].upper()[:16]
+        span = tracer.start_span(f"db {verb}", attributes={"db.system": "postgresql"})
+        conn.info.setdefault("hr_spans", []).append(span)
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _end(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        spans = conn.info.get("hr_spans")
+        if spans:
+            spans.pop().end()

@@ -16,6 +16,8 @@ from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
+    from api.competencies.loaders import CompetencyLoaders
+    from api.goals.loaders import GoalLoaders
     from api.org.loaders import OrgLoaders
     from api.services import Services
 
@@ -57,6 +59,18 @@ class RequestContext:
         session = self.db
         async with self.lock:
             return await work(session, *args, **kwargs)
+
+    @cached_property
+    def competencies(self) -> CompetencyLoaders:
+        from api.competencies.loaders import CompetencyLoaders
+
+        return CompetencyLoaders(self)
+
+    @cached_property
+    def goals(self) -> GoalLoaders:
+        from api.goals.loaders import GoalLoaders
+
+        return GoalLoaders(self)
 
     @cached_property
     def org(self) -> OrgLoaders:

@@ -27,11 +27,14 @@ from strawberry.types.graphql import OperationType as AllowedOperation
 from api.auth.principal import AuthenticationFailed, TenantSuspended, bind_principal
 from api.graphql.context import RequestContext
 from api.graphql.limits import QueryRejected, Shape, check
+from api.graphql.persisted import PersistedQueries, PersistedQueryError
 from api.ratelimit import RateLimited
+from api.tracing import request_span
 from api.schema import schema
 from api.services import Services
 from domain.errors import DomainError
 from tenants.database import StatementTimedOut, infrastructure_failure, statement_count
+from tenants import idempotency
 from tenants.session import mark_rollback_only, tenant_session
 
 log = structlog.get_logger(__name__)
@@ -71,14 +74,19 @@ def _response_type(request: Request) -> str:
     return GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
 
 
-def _params(raw: Any) -> GraphQLParams:
+def _params(raw: Any, persisted: PersistedQueries) -> GraphQLParams:
     if isinstance(raw, list):
         raise BadRequest(400, "Batched operations are not supported")
     if not isinstance(raw, dict):
         raise BadRequest(400, "The body must be a JSON object")
-    query, variables, operation_name = raw.get("query"), raw.get("variables"), raw.get("operationName")
-    if not isinstance(query, str) or not query.strip():
-        raise BadRequest(400, "No GraphQL query found in the request")
+    variables, operation_name = raw.get("variables"), raw.get("operationName")
+    query = raw.get("query")
+    if query is not None and not isinstance(query, str):
+        raise BadRequest(400, "query must be a string")
+    try:
+        query = persisted.resolve(query, raw.get("extensions"))
+    except PersistedQueryError as error:
+        raise BadRequest(400, error.message, code=error.code) from None
     if variables is not None and not isinstance(variables, dict):
         raise BadRequest(400, "variables must be a JSON object")
     if operation_name is not None and not isinstance(operation_name, str):
@@ -99,25 +107,26 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def _post_params(request: Request) -> GraphQLParams:
+async def _post_params(request: Request, persisted: PersistedQueries) -> GraphQLParams:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in JSON_TYPES:
         # Simple content types (text/plain, forms) are what a cross-site form can send.
         raise BadRequest(415, "Content-Type must be application/json")
     try:
-        return _params(orjson.loads(await _read_body(request)))
+        return _params(orjson.loads(await _read_body(request)), persisted)
     except orjson.JSONDecodeError:
         raise BadRequest(400, "The body is not valid JSON") from None
 
 
-def _get_params(request: Request) -> GraphQLParams:
+def _get_params(request: Request, persisted: PersistedQueries) -> GraphQLParams:
     raw: dict[str, Any] = dict(request.query_params)
-    if "variables" in raw:
-        try:
-            raw["variables"] = orjson.loads(raw["variables"])
-        except orjson.JSONDecodeError:
-            raise BadRequest(400, "variables is not valid JSON") from None
-    return _params(raw)
+    for name in ("variables", "extensions"):
+        if name in raw:
+            try:
+                raw[name] = orjson.loads(raw[name])
+            except orjson.JSONDecodeError:
+                raise BadRequest(400, f"{name} is not valid JSON") from None
+    return _params(raw, persisted)
 
 
 def _guard(services: Services, params: GraphQLParams, method: str) -> Shape:
@@ -189,43 +198,78 @@ def _body(result: ExecutionResult, request_id: str, suggestions: bool) -> tuple[
     return body, unexpected
 
 
-async def _execute(
-    services: Services, request: Request, params: GraphQLParams, request_id: str, allowed, cost: int
-) -> tuple[dict, bool, bool]:
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What one HTTP request asks for, once parsed and guarded."""
+
+    params: GraphQLParams
+    request_id: str
+    allowed: tuple
+    shape: Shape
+    idempotency_key: str | None
+
+
+@dataclass(slots=True)
+class _Outcome:
+    body: dict
+    unexpected: bool = False
+    request_error: bool = False
+    replayed: bool = False
+
+
+async def _execute(services: Services, request: Request, job: _Request) -> _Outcome:
     auth = await services.authenticator.authenticate(request.headers.get("authorization"))
     principal_key = f"{auth.token.issuer}|{auth.token.subject}"
     if auth.tenant is not None:
         structlog.contextvars.bind_contextvars(tenant_id=str(auth.tenant.id))
-    await services.rate_limiter.admit(principal_key, str(auth.tenant.id) if auth.tenant else None, cost)
-    today = services.today()
-
-    async def run(session) -> tuple[dict, bool, bool]:
-        principal = await bind_principal(session, auth)
-        if principal.actor is not None:
-            structlog.contextvars.bind_contextvars(employee_id=str(principal.actor.employee_id))
-        ctx = RequestContext(
-            request_id=request_id,
-            services=services,
-            principal=principal,
-            session=session if principal.actor is not None else None,
-            today=today,
-        )
-        result = await schema.execute(
-            params.query,
-            variable_values=params.variables,
-            context_value=ctx,
-            operation_name=params.operation_name,
-            allowed_operation_types=allowed,
-        )
-        body, unexpected = _body(result, request_id, suggestions=services.limits.introspection)
-        if unexpected and session is not None:
-            mark_rollback_only(session)  # one transaction per request: all of it or nothing
-        return body, unexpected, _is_request_error(result)
-
+    await services.rate_limiter.admit(principal_key, str(auth.tenant.id) if auth.tenant else None, job.shape.cost)
     if auth.tenant is None:
-        return await run(None)
+        return await _run(services, None, auth, job)
     async with tenant_session(services.app_engine, auth.tenant.id) as session:
-        return await run(session)
+        if job.idempotency_key and job.shape.operation == "mutation":
+            return await _run_once(services, session, auth, job, principal_key)
+        return await _run(services, session, auth, job)
+
+
+async def _run(services: Services, session, auth, job: _Request) -> _Outcome:
+    principal = await bind_principal(session, auth)
+    if principal.actor is not None:
+        structlog.contextvars.bind_contextvars(employee_id=str(principal.actor.employee_id))
+    ctx = RequestContext(
+        request_id=job.request_id,
+        services=services,
+        principal=principal,
+        session=session if principal.actor is not None else None,
+        today=services.today(),
+    )
+    result = await schema.execute(
+        job.params.query,
+        variable_values=job.params.variables,
+        context_value=ctx,
+        operation_name=job.params.operation_name,
+        allowed_operation_types=job.allowed,
+    )
+    body, unexpected = _body(result, job.request_id, suggestions=services.limits.introspection)
+    if unexpected and session is not None:
+        mark_rollback_only(session)  # one transaction per request: all of it or nothing
+    return _Outcome(body, unexpected, _is_request_error(result))
+
+
+async def _run_once(services: Services, session, auth, job: _Request, principal_key: str) -> _Outcome:
+    """Run a mutation at most once per (principal, Idempotency-Key), in the same transaction."""
+    hashed = idempotency.request_hash(job.params.query, job.params.variables, job.params.operation_name)
+    earlier = await idempotency.recall(session, principal_key, job.idempotency_key)
+    if earlier is None:
+        outcome = await _run(services, session, auth, job)
+        if outcome.unexpected or outcome.request_error:
+            return outcome  # nothing was kept, so a retry may run again
+        if await idempotency.remember(session, principal_key, job.idempotency_key, hashed, outcome.body):
+            return outcome
+        mark_rollback_only(session)  # a concurrent twin won: answer as it did, keep nothing of ours
+        earlier = await idempotency.recall(session, principal_key, job.idempotency_key)
+    if earlier.request_hash != hashed:
+        raise BadRequest(422, "This Idempotency-Key was used for a different request", code="IDEMPOTENCY_KEY_REUSED")
+    return _Outcome(earlier.response, replayed=True)
 
 
 async def graphql_endpoint(request: Request) -> Response:
@@ -236,7 +280,11 @@ async def graphql_endpoint(request: Request) -> Response:
     statement_count.set(statements)
     structlog.contextvars.clear_contextvars()
     started = time.perf_counter()
-    response, operation, outcome = await _respond(services, request, request_id)
+    with request_span() as span:
+        response, operation, outcome = await _respond(services, request, request_id)
+        if span is not None:
+            span.set_attributes({"graphql.operation.name": operation or "", "hr.outcome": outcome,
+                                 "http.response.status_code": response.status_code, "hr.request_id": request_id})
     elapsed = time.perf_counter() - started
     services.metrics.observe(operation, outcome, elapsed, statements[0])
     response.headers["x-request-id"] = request_id
@@ -263,16 +311,17 @@ async def _respond(services: Services, request: Request, request_id: str) -> tup
                 if services.settings.is_production:
                     raise BadRequest(404, "Not found")
                 return HTMLResponse(get_graphql_ide_html()), None, "ide"
-            params = _get_params(request)
+            params = _get_params(request, services.persisted)
             allowed = (AllowedOperation.QUERY,)
         else:
-            params = await _post_params(request)
+            params = await _post_params(request, services.persisted)
             allowed = (AllowedOperation.QUERY, AllowedOperation.MUTATION)
         shape = _guard(services, params, request.method)
         params = replace(params, operation_name=params.operation_name or shape.name)
+        job = _Request(params, request_id, allowed, shape, _idempotency_key(request))
         async with asyncio.timeout(services.settings.request_timeout_seconds):
-            body, unexpected, request_error = await _execute(services, request, params, request_id, allowed, shape.cost)
-        failure = _infrastructure_failure_in(body)
+            outcome = await _execute(services, request, job)
+        failure = _infrastructure_failure_in(outcome.body)
         if failure is not None:
             return _unavailable(failure, media_type), _name(params), "unavailable"
     except BadRequest as error:
@@ -301,9 +350,10 @@ async def _respond(services: Services, request: Request, request_id: str) -> tup
         log.error("unexpected_error", request_id=request_id, exc_info=error)
         body = {"errors": [{"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]}
         return _json_response(body, 500, media_type), _name(params), "error"
-    status = 400 if request_error and media_type == GRAPHQL_RESPONSE else 200
-    outcome = "error" if unexpected else ("request_error" if request_error else "ok")
-    return _json_response(body, status, media_type), _name(params), outcome
+    status = 400 if outcome.request_error and media_type == GRAPHQL_RESPONSE else 200
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+    label = "error" if outcome.unexpected else ("request_error" if outcome.request_error else "ok")
+    return _json_response(outcome.body, status, media_type, headers), _name(params), label
 
 
 def _unavailable(failure: type[Exception], media_type: str) -> Response:
@@ -317,6 +367,18 @@ def _unavailable(failure: type[Exception], media_type: str) -> Response:
 
 def _infrastructure_failure_in(body: dict) -> type[Exception] | None:
     return body.pop("_failure", None)
+
+
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise BadRequest(400, "Idempotency-Key must be 1 to 200 visible ASCII characters", code="BAD_REQUEST")
+    return key
 
 
 def _name(params: GraphQLParams | None) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -62,6 +62,11 @@ def _convert(kind: type, value: Any) -> Any:
         raise ValueError("part")  # ours are always strings, and PostgreSQL text cannot hold NUL
     if kind is UUID:
         return UUID(value)
+    if kind is datetime:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError("naive")  # ours come from timestamptz columns, always with an offset
+        return moment
     if kind is date:
         return date.fromisoformat(value)
     return kind(value)
@@ -82,7 +87,7 @@ def connection(page: Page[Any], after: str | None) -> Connection[Any]:
             has_next_page=page.has_next,
             has_previous_page=after is not None,
             start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            end_cursor=encode_cursor(page.resume_key) if page.resume_key else edges[-1].cursor if edges else None,
         ),
         total_count=page.total,
     )

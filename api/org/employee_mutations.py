@@ -21,7 +21,7 @@ class CreateEmployeeInput:
     email: str
     name: str
     title: str | None = None
-    job_level: str | None = None
+    job_level_id: strawberry.ID | None = None
     department_id: strawberry.ID | None = None
     manager_id: strawberry.ID | None = None
     hire_date: date | None = None
@@ -34,7 +34,7 @@ class UpdateEmployeeInput:
     email: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
     title: str | None = strawberry.UNSET
-    job_level: str | None = strawberry.UNSET
+    job_level_id: strawberry.ID | None = strawberry.UNSET
     department_id: strawberry.ID | None = strawberry.UNSET
     hire_date: date | None = strawberry.UNSET
 
@@ -66,7 +66,7 @@ class ImportEmployeeRow:
     email: str
     name: str
     title: str | None = None
-    job_level: str | None = None
+    job_level: str | None = strawberry.field(default=None, description="A job level's name.")
     department_id: strawberry.ID | None = None
     manager_email: str | None = strawberry.field(default=None, description="An existing employee or another row.")
     hire_date: date | None = None
@@ -90,7 +90,7 @@ class ImportEmployeesPayload:
     errors: list[UserError] = strawberry.field(description="Per-row errors name the row: [\"input\", \"rows\", \"3\", \"email\"].")
 
 
-_UPDATABLE = ("email", "name", "title", "job_level", "hire_date")
+_UPDATABLE = ("email", "name", "title", "hire_date")
 
 
 def _department_or_nothing(value: strawberry.ID | None) -> UUID | None:
@@ -118,7 +118,7 @@ class EmployeeMutations:
                 email=input.email,
                 name=input.name,
                 title=input.title,
-                job_level=input.job_level,
+                job_level_id=optional_uuid(input.job_level_id, "JobLevel", "jobLevelId"),
                 department_id=optional_uuid(input.department_id, "Department", "departmentId"),
                 manager_id=optional_uuid(input.manager_id, "Employee", "managerId"),
                 hire_date=input.hire_date,
@@ -133,6 +133,8 @@ class EmployeeMutations:
         async def work(session, actor):
             employee_id = require_uuid(input.id, "Employee", "id")
             changes = {name: getattr(input, name) for name in _UPDATABLE if getattr(input, name) is not strawberry.UNSET}
+            if input.job_level_id is not strawberry.UNSET:
+                changes["job_level_id"] = optional_uuid(input.job_level_id, "JobLevel", "jobLevelId")
             if input.department_id is not strawberry.UNSET:
                 changes["department_id"] = optional_uuid(input.department_id, "Department", "departmentId")
             return await employees.update_employee(session, actor, employee_id, changes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -25,6 +25,10 @@ EmployeeStatusType = strawberry.enum(EmployeeStatus, name="EmployeeStatus")
 RoleType = strawberry.enum(Role, name="Role")
 TenantStatusType = strawberry.enum(TenantStatus, name="TenantStatus")
 
+if TYPE_CHECKING:
+    from api.competencies.types import CompetencyAssessmentType, CompetencyProfileEntryType, JobLevelType
+    from api.goals.types import GoalType
+
 Ctx = Info[RequestContext, None]
 MAX_REPORT_DEPTH = 50
 
@@ -34,7 +38,6 @@ class EmployeeType(Node):
     email: str
     name: str
     title: str | None
-    job_level: str | None
     hire_date: date | None
     termination_date: date | None
 
@@ -57,6 +60,33 @@ class EmployeeType(Node):
     @strawberry.field
     def department(self, info: Ctx) -> DepartmentType | None:
         return info.context.org.department(self.department_id)
+
+    @strawberry.field(description="The employee's career level, which sets the competency expectations.")
+    def job_level(self, info: Ctx) -> Annotated[JobLevelType, strawberry.lazy("api.competencies.types")] | None:
+        return info.context.competencies.job_level(self.job_level_id)
+
+    @strawberry.field(
+        description="Per competency: expected level for the job level, current level, gap and evidence. "
+        "Visible to the person, their managers up the chain and HR admins; null for others."
+    )
+    async def competency_profile(
+        self, info: Ctx
+    ) -> list[Annotated[CompetencyProfileEntryType, strawberry.lazy("api.competencies.types")]] | None:
+        from api.competencies.employee_fields import competency_profile
+
+        return await competency_profile(info.context, self)
+
+    @strawberry.field(description="Assessment history, newest first (one competency, or all). Visible like the profile.")
+    async def competency_assessments(
+        self, info: Ctx, competency_id: strawberry.ID | None = None
+    ) -> list[Annotated[CompetencyAssessmentType, strawberry.lazy("api.competencies.types")]] | None:
+        from api.competencies.employee_fields import competency_assessments
+
+        return await competency_assessments(info.context, self, competency_id)
+
+    @strawberry.field(description="The goals this employee owns that you can see, soonest due first.")
+    def goals(self, info: Ctx) -> list[Annotated[GoalType, strawberry.lazy("api.goals.types")]]:
+        return info.context.goals.by_owner.load(self.id)
 
     @strawberry.field(description="Active employees who report directly to this one.")
     def direct_reports(self, info: Ctx) -> list[EmployeeType]:
@@ -129,6 +159,10 @@ class DepartmentType(Node):
     @strawberry.field(description="Active employees placed directly in this department.")
     def employees(self, info: Ctx) -> list[EmployeeType]:
         return info.context.org.department_employees.load(self.id)
+
+    @strawberry.field(description="Goals of this department that you can see, soonest due first.")
+    def goals(self, info: Ctx) -> list[Annotated[GoalType, strawberry.lazy("api.goals.types")]]:
+        return info.context.goals.by_department.load(self.id)
 
 
 @strawberry.type(name="Tenant")

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.org import policy
+from domain.competencies.models import JobLevel
 from domain.org.departments import get_department
 from domain.org.hierarchy import ancestor_ids
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role
@@ -27,7 +28,7 @@ class NewEmployee:
     email: str
     name: str
     title: str | None = None
-    job_level: str | None = None
+    job_level_id: UUID | None = None
     department_id: UUID | None = None
     manager_id: UUID | None = None
     hire_date: date | None = None
@@ -36,6 +37,13 @@ class NewEmployee:
 
 def _duplicate_email(field_path: list[str] | None = None) -> DomainError:
     return DomainError(ErrorCode.DUPLICATE, "Another employee of this tenant already uses this email", field_path or ["email"])
+
+
+async def get_job_level(session: AsyncSession, job_level_id: UUID, field_name: str) -> JobLevel:
+    level = await session.get(JobLevel, (session_tenant(session), job_level_id))
+    if level is None:
+        raise NotFound("JobLevel", [field_name])
+    return level
 
 
 async def get_employee(session: AsyncSession, employee_id: UUID, field_name: str = "id") -> Employee:
@@ -85,10 +93,12 @@ async def _insert_employee(session: AsyncSession, data: NewEmployee, roles: list
         email=email,
         name=clean_text(data.name, "name"),
         title=clean_text(data.title, "title", required=False, max_length=TITLE_MAX),
-        job_level=clean_text(data.job_level, "jobLevel", required=False, max_length=100),
         hire_date=data.hire_date,
         roles=roles,
     )
+    if data.job_level_id is not None:
+        await get_job_level(session, data.job_level_id, "jobLevelId")
+        employee.job_level_id = data.job_level_id
     if data.department_id is not None:
         await get_department(session, data.department_id, "departmentId")
         employee.department_id = data.department_id
@@ -125,8 +135,10 @@ async def update_employee(session: AsyncSession, actor: Actor, employee_id: UUID
         employee.name = clean_text(changes["name"], "name")
     if "title" in changes:
         employee.title = clean_text(changes["title"], "title", required=False, max_length=TITLE_MAX)
-    if "job_level" in changes:
-        employee.job_level = clean_text(changes["job_level"], "jobLevel", required=False, max_length=100)
+    if "job_level_id" in changes:
+        if changes["job_level_id"] is not None:
+            await get_job_level(session, changes["job_level_id"], "jobLevelId")
+        employee.job_level_id = changes["job_level_id"]
     if "department_id" in changes:
         if changes["department_id"] is not None:
             await get_department(session, changes["department_id"], "departmentId")

@@ -32,13 +32,14 @@ async def signed_in_employee(session: AsyncSession, issuer: str, subject: str, e
     if candidate is None:
         return None
     # Another subject of the same issuer already owns this employee: an email alone
-    # must not let a second account take the person over.
+    # must not let a second account take the person over. (The same subject here means a
+    # concurrent first sign-in of this very token committed in between: that is fine.)
     taken = await session.scalar(
         select(EmployeeIdentity.subject).where(
             EmployeeIdentity.employee_id == candidate.id, EmployeeIdentity.issuer == issuer
         )
     )
-    if taken is not None:
+    if taken is not None and taken != subject:
         return None
     inserted = await session.execute(
         insert(EmployeeIdentity)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actor import Actor
 from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.competencies.models import JobLevel
 from domain.org import policy
 from domain.org.employees import clean_roles
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role
@@ -29,7 +30,7 @@ class ImportRow:
     email: str
     name: str
     title: str | None = None
-    job_level: str | None = None
+    job_level: str | None = None  # a job level's name
     department_id: UUID | None = None
     manager_email: str | None = None
     hire_date: date | None = None
@@ -44,7 +45,7 @@ class _Clean:
     key: str
     name: str
     title: str | None
-    job_level: str | None
+    job_level: str | None  # name, resolved to an id before writing
     department_id: UUID | None
     manager_key: str | None
     hire_date: date | None
@@ -95,9 +96,11 @@ async def import_employees(session: AsyncSession, actor: Actor, rows: list[Impor
     errors += _existing_email_errors(cleaned, existing)
     errors += _manager_errors(cleaned, existing)
     errors += await _department_errors(session, cleaned)
+    levels = await _job_levels_by_name(session)
+    errors += _job_level_errors(cleaned, levels)
     if errors:
         raise DomainErrors(sorted(errors, key=_row_of))
-    return await _write(session, cleaned, existing, as_of)
+    return await _write(session, cleaned, existing, levels, as_of)
 
 
 def _row_of(error: DomainError) -> int:
@@ -171,6 +174,19 @@ async def _department_errors(session: AsyncSession, rows: list[_Clean]) -> list[
     ]
 
 
+async def _job_levels_by_name(session: AsyncSession) -> dict[str, UUID]:
+    rows = await session.execute(select(JobLevel.name, JobLevel.id))
+    return {name.lower(): level_id for name, level_id in rows}
+
+
+def _job_level_errors(rows: list[_Clean], levels: dict[str, UUID]) -> list[DomainError]:
+    return [
+        DomainError(ErrorCode.NOT_FOUND, f"Row {r.index + 1}: unknown job level", ["rows", str(r.index), "jobLevel"])
+        for r in rows
+        if r.job_level and r.job_level.lower() not in levels
+    ]
+
+
 def _managers_first(rows: list[_Clean]) -> list[_Clean]:
     by_key = {r.key: r for r in rows}
     ordered: list[_Clean] = []
@@ -189,7 +205,9 @@ def _managers_first(rows: list[_Clean]) -> list[_Clean]:
     return ordered
 
 
-async def _write(session: AsyncSession, rows: list[_Clean], existing: dict[str, Employee], as_of: date) -> list[Employee]:
+async def _write(
+    session: AsyncSession, rows: list[_Clean], existing: dict[str, Employee], levels: dict[str, UUID], as_of: date
+) -> list[Employee]:
     tenant_id = session_tenant(session)
     ids = {r.key: r.id for r in rows} | {key: e.id for key, e in existing.items()}
     ordered = _managers_first(rows)
@@ -198,7 +216,8 @@ async def _write(session: AsyncSession, rows: list[_Clean], existing: dict[str, 
         [
             {
                 "tenant_id": tenant_id, "id": r.id, "email": r.email, "name": r.name, "title": r.title,
-                "job_level": r.job_level, "department_id": r.department_id,
+                "job_level_id": levels[r.job_level.lower()] if r.job_level else None,
+                "department_id": r.department_id,
                 "manager_id": ids.get(r.manager_key) if r.manager_key else None,
                 "hire_date": r.hire_date, "roles": r.roles, "status": EmployeeStatus.ACTIVE.value,
             }

@@ -45,7 +45,7 @@ class Employee(SQLModel, table=True):
     email: str
     name: str
     title: str | None = None
-    job_level: str | None = None
+    job_level_id: UUID | None = None
     department_id: UUID | None = None
     manager_id: UUID | None = None
     hire_date: date | None = None

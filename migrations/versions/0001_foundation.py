@@ -13,7 +13,7 @@ depends_on = None
 
 # Every tenant-owned table: tenant_id leads its primary key, unique constraints and
 # foreign keys, so no row can point into another tenant and Citus can distribute by it.
-TENANT_TABLES = ("departments", "employees", "manager_assignments", "employee_identities")
+TENANT_TABLES = ("departments", "employees", "manager_assignments", "employee_identities", "idempotency_keys")
 
 CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::uuid"
 
@@ -98,6 +98,18 @@ CREATE TABLE employee_identities (
 );
 -- One subject per issuer per employee: an email alone never binds a second account.
 CREATE UNIQUE INDEX employee_identities_employee_issuer_key ON employee_identities (tenant_id, employee_id, issuer);
+
+-- A mutation sent with an Idempotency-Key runs once; retries get the stored answer.
+CREATE TABLE idempotency_keys (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    principal text NOT NULL,
+    key text NOT NULL,
+    request_hash text NOT NULL,
+    response jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, principal, key)
+);
+CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (tenant_id, created_at);
 """
 
 # The request role gets data access to tenant tables (row-level security filters it)

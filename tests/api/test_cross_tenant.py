@@ -50,6 +50,10 @@ class Victim:
     report: str  # in Platform, reports to the manager (two reporting lines)
     manager_email: str
     manager_name: str
+    competency: str  # "Listening", expected at the job level, assessed for the report
+    job_level: str  # "Engineer", the report's job level
+    goal: str = ""  # the manager's ACTIVE LEADERSHIP goal in Platform, with a key result, a check-in, the competency
+    key_result: str = ""  # that goal's only key result
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,10 @@ class Attacker:
     department: str
     employee: str  # the attacker's own, for inputs where only the second ID is A's
     leaver: str  # the attacker's own, for terminateEmployee
+    competency: str  # the attacker's own, for inputs where only the other ID is A's
+    job_level: str  # the attacker's own (an individual contributor level)
+    goal: str = ""  # the attacker's own ACTIVE LEADERSHIP goal, measured by one key result
+    key_result: str = ""
 
 
 SNAPSHOT = """{
@@ -65,10 +73,19 @@ SNAPSHOT = """{
   active: employees(first: 100) { totalCount nodes { ...person } }
   gone: employees(first: 100, filter: {status: TERMINATED}) { totalCount nodes { ...person } }
   departments(first: 100) { totalCount nodes { id name parent { id } head { id } children { id } } }
+  proficiencyScale { level name }
+  competencies(first: 100, filter: {active: null}) { totalCount nodes { id name description category active position
+    levels { description indicators } } }
+  jobLevels { id name rank track description employeeCount expectations { competency { id } expectedLevel } }
+  goals(first: 20) { totalCount nodes { id title description kind scope status visibility weight startDate dueDate
+    completedOn owner { id } department { id } parent { id } metric { name unit baseline target current }
+    keyResults { id name unit baseline target current weight } competencies { id }
+    checkIns(first: 20) { nodes { id value confidence note keyResult { id } } } } }
 }
 fragment person on Employee {
-  id email name title jobLevel hireDate terminationDate status roles
+  id email name title jobLevel { id } hireDate terminationDate status roles
   manager { id } department { id } managerHistory { effectiveFrom effectiveTo manager { id } }
+  competencyAssessments { id level source note competency { id } }
 }"""
 
 
@@ -99,7 +116,68 @@ async def victim(api: Api) -> Victim:
         {"input": {"id": sub["id"], "headId": manager["id"]}},
     )
     assert headed.data["updateDepartment"]["errors"] == []
-    return Victim(a, root["id"], sub["id"], manager["id"], report["id"], manager_email, manager_name)
+    competency, job_level = await _framework(a, report["id"])
+    goal, key_result = await _goal_with_key_result(a, manager["id"], sub["id"], competency)
+    return Victim(
+        a, root["id"], sub["id"], manager["id"], report["id"], manager_email, manager_name, competency, job_level,
+        goal, key_result,
+    )
+
+
+async def _goal_with_key_result(handle: TenantHandle, owner: str, department: str, competency: str | None) -> tuple[str, str]:
+    """An ACTIVE LEADERSHIP goal measured by one key result, checked in once, developing `competency`."""
+    created = await handle.gql(
+        """mutation($owner: ID!, $department: ID!) { createGoal(input: {title: "Listen better", kind: LEADERSHIP,
+             scope: TEAM, status: ACTIVE, ownerId: $owner, departmentId: $department, dueDate: "2030-01-01",
+             keyResults: [{name: "1:1s held", unit: "meetings", baseline: 0, target: 12, weight: 100}]}) {
+             goal { id keyResults { id } } errors { code } } }""",
+        {"owner": owner, "department": department},
+    )
+    goal = created.data["createGoal"]["goal"]
+    key_result = goal["keyResults"][0]["id"]
+    checked = await handle.gql(
+        """mutation($g: ID!, $k: ID!) { checkInGoal(input: {goalId: $g, keyResultId: $k, value: 3, confidence: ON_TRACK,
+             note: "started"}) { errors { code } } }""",
+        {"g": goal["id"], "k": key_result},
+    )
+    assert checked.data["checkInGoal"]["errors"] == []
+    if competency is not None:
+        linked = await handle.gql(
+            """mutation($g: ID!, $c: ID!) { linkGoalCompetencies(input: {goalId: $g, competencyIds: [$c]}) { errors { code } } }""",
+            {"g": goal["id"], "c": competency},
+        )
+        assert linked.data["linkGoalCompetencies"]["errors"] == []
+    return goal["id"], key_result
+
+
+async def _framework(handle: TenantHandle, assessed: str | None) -> tuple[str, str]:
+    """A competency with a level text, a job level expecting it; `assessed` gets the level and one assessment."""
+    created = await handle.gql(
+        """mutation { createCompetency(input: {name: "Listening", category: "CORE",
+             levels: [{level: 2, description: "Listens", indicators: ["Summarises"]}]}) { competency { id } errors { code } } }"""
+    )
+    competency = created.data["createCompetency"]["competency"]["id"]
+    level = await handle.gql(
+        """mutation { createJobLevel(input: {name: "Engineer", rank: 1, track: INDIVIDUAL_CONTRIBUTOR}) {
+             jobLevel { id } errors { code } } }"""
+    )
+    job_level = level.data["createJobLevel"]["jobLevel"]["id"]
+    expected = await handle.gql(
+        """mutation($l: ID!, $c: ID!) { setJobLevelExpectations(input: {jobLevelId: $l,
+             expectations: [{competencyId: $c, expectedLevel: 3}]}) { errors { code } } }""",
+        {"l": job_level, "c": competency},
+    )
+    assert expected.data["setJobLevelExpectations"]["errors"] == []
+    if assessed is not None:
+        placed = await handle.gql(
+            """mutation($e: ID!, $l: ID!, $c: ID!) {
+                 updateEmployee(input: {id: $e, jobLevelId: $l}) { errors { code } }
+                 assessCompetency(input: {employeeId: $e, competencyId: $c, level: 2, source: REVIEW, note: "Fine"}) {
+                   errors { code } } }""",
+            {"e": assessed, "l": job_level, "c": competency},
+        )
+        assert placed.data == {"updateEmployee": {"errors": []}, "assessCompetency": {"errors": []}}
+    return competency, job_level
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +188,9 @@ async def attacker(api: Api) -> Attacker:
         {"email": f"eve@{b.slug}.test", "name": "Eve Attacker", "departmentId": department["id"]},
         {"email": f"lee@{b.slug}.test", "name": "Lee Leaver", "departmentId": department["id"]},
     ])
-    return Attacker(b, department["id"], employee["id"], leaver["id"])
+    competency, job_level = await _framework(b, None)
+    goal, key_result = await _goal_with_key_result(b, employee["id"], department["id"], None)
+    return Attacker(b, department["id"], employee["id"], leaver["id"], competency, job_level, goal, key_result)
 
 
 @pytest.fixture(scope="module")
@@ -127,13 +207,29 @@ async def victim_before(victim: Victim) -> dict:
         "children": [],
     }
     assert before["tenant"] == {"id": victim.handle.id, "status": "ACTIVE"}
+    assert people[victim.report]["jobLevel"] == {"id": victim.job_level}
+    assert people[victim.report]["competencyAssessments"] == [
+        {"id": people[victim.report]["competencyAssessments"][0]["id"], "level": 2, "source": "REVIEW", "note": "Fine",
+         "competency": {"id": victim.competency}},
+    ]
+    assert before["competencies"]["nodes"][0]["levels"][1] == {"description": "Listens", "indicators": ["Summarises"]}
+    assert before["jobLevels"] == [{
+        "id": victim.job_level, "name": "Engineer", "rank": 1, "track": "INDIVIDUAL_CONTRIBUTOR", "description": None,
+        "employeeCount": 1, "expectations": [{"competency": {"id": victim.competency}, "expectedLevel": 3}],
+    }]
+    goals = before["goals"]["nodes"]
+    assert [(g["id"], g["owner"], g["department"], g["competencies"]) for g in goals] == [
+        (victim.goal, {"id": victim.manager}, {"id": victim.sub}, [{"id": victim.competency}]),
+    ]
+    assert goals[0]["keyResults"][0]["id"] == victim.key_result
+    assert [(c["value"], c["keyResult"]) for c in goals[0]["checkIns"]["nodes"]] == [(3, {"id": victim.key_result})]
     return before
 
 
 # --- the operations ---------------------------------------------------------------------
 
 # The kinds of ID an argument can expect; "Node" is any type node() resolves.
-ID_KINDS = {"Employee", "Department", "Tenant", "Node"}
+ID_KINDS = {"Employee", "Department", "Tenant", "Node", "Competency", "JobLevel", "Goal", "KeyResult"}
 
 
 @dataclass(frozen=True)
@@ -158,16 +254,23 @@ def mutation(name: str, input_type: str, thing: str) -> str:
 
 
 def not_found(name: str, thing: str, field: list[str], message: str) -> Callable[[Attacker], dict]:
-    empty = [] if thing == "employees" else None
+    empty = [] if thing in ("employees", "competencies") else None
     return lambda b: {name: {thing: empty, "errors": [{"code": "NOT_FOUND", "field": field, "message": message}]}}
 
 
-NODE = "query($id: ID!) { node(id: $id) { id ... on Employee { name } ... on Department { name } } }"
+NODE = """query($id: ID!) { node(id: $id) { id ... on Employee { name } ... on Department { name }
+  ... on Competency { name } ... on JobLevel { name } ... on Goal { title } } }"""
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 EMPLOYEE = "query($id: ID!) { employee(id: $id) { id name } }"
 DEPARTMENT = "query($id: ID!) { department(id: $id) { id name } }"
 EMPLOYEES = "query($f: EmployeeFilterInput) { employees(first: 100, filter: $f) { totalCount nodes { id } } }"
 DEPARTMENTS = "query($f: DepartmentFilterInput) { departments(first: 100, filter: $f) { totalCount nodes { id } } }"
+COMPETENCY = "query($id: ID!) { competency(id: $id) { id name } }"
+JOB_LEVEL = "query($id: ID!) { jobLevel(id: $id) { id name } }"
+GOAL = "query($id: ID!) { goal(id: $id) { id title } }"
+GOALS = "query($f: GoalFilterInput) { goals(first: 100, filter: $f) { totalCount nodes { id } } }"
+GOAL_TREE = "query($id: ID!) { goalTree(rootId: $id) { depth goal { id } } }"
+NO_GOALS = {"goals": {"totalCount": 0, "nodes": []}}
 NO_EMPLOYEES = {"employees": {"totalCount": 0, "nodes": []}}
 NO_DEPARTMENTS = {"departments": {"totalCount": 0, "nodes": []}}
 
@@ -180,10 +283,28 @@ CHANGE_MANAGER = mutation("changeManager", "ChangeManagerInput", "employee")
 TERMINATE = mutation("terminateEmployee", "TerminateEmployeeInput", "employee")
 ASSIGN_ROLES = mutation("assignRoles", "AssignRolesInput", "employee")
 IMPORT = mutation("importEmployees", "ImportEmployeesInput", "employees")
+UPDATE_COMPETENCY = mutation("updateCompetency", "UpdateCompetencyInput", "competency")
+ARCHIVE_COMPETENCY = mutation("archiveCompetency", "ArchiveCompetencyInput", "competency")
+RESTORE_COMPETENCY = mutation("restoreCompetency", "RestoreCompetencyInput", "competency")
+REORDER_COMPETENCIES = mutation("reorderCompetencies", "ReorderCompetenciesInput", "competencies")
+UPDATE_JOB_LEVEL = mutation("updateJobLevel", "UpdateJobLevelInput", "jobLevel")
+SET_EXPECTATIONS = mutation("setJobLevelExpectations", "SetJobLevelExpectationsInput", "jobLevel")
+ASSESS = mutation("assessCompetency", "AssessCompetencyInput", "assessment")
+CREATE_GOAL = mutation("createGoal", "CreateGoalInput", "goal")
+UPDATE_GOAL = mutation("updateGoal", "UpdateGoalInput", "goal")
+SET_GOAL_PARENT = mutation("setGoalParent", "SetGoalParentInput", "goal")
+ADD_KEY_RESULT = mutation("addKeyResult", "AddKeyResultInput", "keyResult")
+UPDATE_KEY_RESULT = mutation("updateKeyResult", "UpdateKeyResultInput", "keyResult")
+REMOVE_KEY_RESULT = mutation("removeKeyResult", "KeyResultIdInput", "goal")
+SET_WEIGHTS = mutation("setKeyResultWeights", "SetKeyResultWeightsInput", "goal")
+LINK_COMPETENCIES = mutation("linkGoalCompetencies", "LinkGoalCompetenciesInput", "goal")
+CHECK_IN = mutation("checkInGoal", "CheckInGoalInput", "checkIn")
 SUSPEND = mutation("suspendTenant", "TenantIdInput", "tenant")
 REACTIVATE = mutation("reactivateTenant", "TenantIdInput", "tenant")
 
 NO_EMPLOYEE, NO_DEPARTMENT = "Employee not found", "Department not found"
+NO_GOAL, NO_KEY_RESULT = "Goal not found", "KeyResult not found"
+NO_COMPETENCY, NO_JOB_LEVEL = "Competency not found", "JobLevel not found"
 
 
 def _new_person(b: Attacker) -> dict:
@@ -202,6 +323,16 @@ OPS = [
     Op("employee", "Query.employee(id)", "Employee", "manager", EMPLOYEE, lambda t, b: {"id": t},
        lambda b: {"employee": None},
        owner_sees=lambda a, b: {"employee": {"id": a.manager, "name": a.manager_name}}),
+    Op("node-competency", "Query.node(id)", "Node", "competency", NODE, lambda t, b: {"id": t}, lambda b: {"node": None},
+       owner_sees=lambda a, b: {"node": {"id": a.competency, "name": "Listening"}}),
+    Op("node-job-level", "Query.node(id)", "Node", "job_level", NODE, lambda t, b: {"id": t}, lambda b: {"node": None},
+       owner_sees=lambda a, b: {"node": {"id": a.job_level, "name": "Engineer"}}),
+    Op("competency", "Query.competency(id)", "Competency", "competency", COMPETENCY, lambda t, b: {"id": t},
+       lambda b: {"competency": None},
+       owner_sees=lambda a, b: {"competency": {"id": a.competency, "name": "Listening"}}),
+    Op("jobLevel", "Query.jobLevel(id)", "JobLevel", "job_level", JOB_LEVEL, lambda t, b: {"id": t},
+       lambda b: {"jobLevel": None},
+       owner_sees=lambda a, b: {"jobLevel": {"id": a.job_level, "name": "Engineer"}}),
     Op("department", "Query.department(id)", "Department", "root", DEPARTMENT, lambda t, b: {"id": t},
        lambda b: {"department": None},
        owner_sees=lambda a, b: {"department": {"id": a.root, "name": "Engineering"}}),
@@ -246,6 +377,12 @@ OPS = [
     Op("createEmployee-managerId", "Mutation.createEmployee(input.managerId)", "Employee", "manager",
        CREATE_EMPLOYEE, lambda t, b: {"input": {**_new_person(b), "managerId": t}},
        not_found("createEmployee", "employee", ["input", "managerId"], NO_EMPLOYEE)),
+    Op("createEmployee-jobLevelId", "Mutation.createEmployee(input.jobLevelId)", "JobLevel", "job_level",
+       CREATE_EMPLOYEE, lambda t, b: {"input": {**_new_person(b), "jobLevelId": t}},
+       not_found("createEmployee", "employee", ["input", "jobLevelId"], NO_JOB_LEVEL)),
+    Op("updateEmployee-jobLevelId", "Mutation.updateEmployee(input.jobLevelId)", "JobLevel", "job_level",
+       UPDATE_EMPLOYEE, lambda t, b: {"input": {"id": b.employee, "name": "Renamed", "jobLevelId": t}},
+       not_found("updateEmployee", "employee", ["input", "jobLevelId"], NO_JOB_LEVEL)),
     Op("updateEmployee-id", "Mutation.updateEmployee(input.id)", "Employee", "report",
        UPDATE_EMPLOYEE, lambda t, b: {"input": {"id": t, "name": "Renamed", "title": "Owned", "departmentId": None}},
        not_found("updateEmployee", "employee", ["input", "id"], NO_EMPLOYEE)),
@@ -278,6 +415,107 @@ OPS = [
        IMPORT, lambda t, b: {"input": {"rows": [{**_new_person(b), "managerEmail": t}]}},
        not_found("importEmployees", "employees", ["input", "rows", "0", "managerEmail"],
                  "Row 1: unknown manager email")),
+    # the competency framework
+    Op("updateCompetency-id", "Mutation.updateCompetency(input.id)", "Competency", "competency", UPDATE_COMPETENCY,
+       lambda t, b: {"input": {"id": t, "name": "Owned", "levels": []}},
+       not_found("updateCompetency", "competency", ["input", "id"], NO_COMPETENCY)),
+    Op("archiveCompetency-id", "Mutation.archiveCompetency(input.id)", "Competency", "competency", ARCHIVE_COMPETENCY,
+       lambda t, b: {"input": {"id": t}}, not_found("archiveCompetency", "competency", ["input", "id"], NO_COMPETENCY)),
+    Op("restoreCompetency-id", "Mutation.restoreCompetency(input.id)", "Competency", "competency", RESTORE_COMPETENCY,
+       lambda t, b: {"input": {"id": t}}, not_found("restoreCompetency", "competency", ["input", "id"], NO_COMPETENCY)),
+    Op("reorderCompetencies-ids", "Mutation.reorderCompetencies(input.ids)", "Competency", "competency",
+       REORDER_COMPETENCIES, lambda t, b: {"input": {"ids": [t, b.competency]}},
+       not_found("reorderCompetencies", "competencies", ["input", "ids", "0"], NO_COMPETENCY)),
+    Op("updateJobLevel-id", "Mutation.updateJobLevel(input.id)", "JobLevel", "job_level", UPDATE_JOB_LEVEL,
+       lambda t, b: {"input": {"id": t, "name": "Owned", "rank": 7}},
+       not_found("updateJobLevel", "jobLevel", ["input", "id"], NO_JOB_LEVEL)),
+    Op("setJobLevelExpectations-jobLevelId", "Mutation.setJobLevelExpectations(input.jobLevelId)", "JobLevel",
+       "job_level", SET_EXPECTATIONS, lambda t, b: {"input": {"jobLevelId": t, "expectations": []}},
+       not_found("setJobLevelExpectations", "jobLevel", ["input", "jobLevelId"], NO_JOB_LEVEL)),
+    Op("setJobLevelExpectations-competencyId", "Mutation.setJobLevelExpectations(input.expectations.competencyId)",
+       "Competency", "competency", SET_EXPECTATIONS,
+       lambda t, b: {"input": {"jobLevelId": b.job_level, "expectations": [{"competencyId": t, "expectedLevel": 1}]}},
+       not_found("setJobLevelExpectations", "jobLevel", ["input", "expectations", "0", "competencyId"], NO_COMPETENCY)),
+    Op("assessCompetency-employeeId", "Mutation.assessCompetency(input.employeeId)", "Employee", "report", ASSESS,
+       lambda t, b: {"input": {"employeeId": t, "competencyId": b.competency, "level": 1, "source": "REVIEW"}},
+       not_found("assessCompetency", "assessment", ["input", "employeeId"], NO_EMPLOYEE)),
+    Op("assessCompetency-competencyId", "Mutation.assessCompetency(input.competencyId)", "Competency", "competency",
+       ASSESS, lambda t, b: {"input": {"employeeId": b.employee, "competencyId": t, "level": 1, "source": "REVIEW"}},
+       not_found("assessCompetency", "assessment", ["input", "competencyId"], NO_COMPETENCY)),
+    # goals: queries
+    Op("node-goal", "Query.node(id)", "Node", "goal", NODE, lambda t, b: {"id": t}, lambda b: {"node": None},
+       owner_sees=lambda a, b: {"node": {"id": a.goal, "title": "Listen better"}}),
+    Op("goal", "Query.goal(id)", "Goal", "goal", GOAL, lambda t, b: {"id": t}, lambda b: {"goal": None},
+       owner_sees=lambda a, b: {"goal": {"id": a.goal, "title": "Listen better"}}),
+    Op("goals-by-owner", "Query.goals(filter.ownerId)", "Employee", "manager", GOALS,
+       lambda t, b: {"f": {"ownerId": t}}, lambda b: NO_GOALS,
+       owner_sees=lambda a, b: {"goals": {"totalCount": 1, "nodes": [{"id": a.goal}]}}),
+    Op("goals-by-department", "Query.goals(filter.departmentId)", "Department", "sub", GOALS,
+       lambda t, b: {"f": {"departmentId": t}}, lambda b: NO_GOALS,
+       owner_sees=lambda a, b: {"goals": {"totalCount": 1, "nodes": [{"id": a.goal}]}}),
+    Op("goalTree", "Query.goalTree(rootId)", "Goal", "goal", GOAL_TREE, lambda t, b: {"id": t},
+       lambda b: {"goalTree": None}, owner_sees=lambda a, b: {"goalTree": [{"depth": 0, "goal": {"id": a.goal}}]}),
+    # goal mutations
+    Op("createGoal-ownerId", "Mutation.createGoal(input.ownerId)", "Employee", "manager", CREATE_GOAL,
+       lambda t, b: {"input": {"title": "Stolen", "dueDate": "2030-01-01", "ownerId": t}},
+       not_found("createGoal", "goal", ["input", "ownerId"], NO_EMPLOYEE)),
+    Op("createGoal-departmentId", "Mutation.createGoal(input.departmentId)", "Department", "sub", CREATE_GOAL,
+       lambda t, b: {"input": {"title": "Stolen", "dueDate": "2030-01-01", "departmentId": t}},
+       not_found("createGoal", "goal", ["input", "departmentId"], NO_DEPARTMENT)),
+    Op("createGoal-parentId", "Mutation.createGoal(input.parentId)", "Goal", "goal", CREATE_GOAL,
+       lambda t, b: {"input": {"title": "Aligned", "dueDate": "2030-01-01", "parentId": t}},
+       not_found("createGoal", "goal", ["input", "parentId"], NO_GOAL)),
+    Op("updateGoal-id", "Mutation.updateGoal(input.id)", "Goal", "goal", UPDATE_GOAL,
+       lambda t, b: {"input": {"id": t, "title": "Renamed", "visibility": "PRIVATE"}},
+       not_found("updateGoal", "goal", ["input", "id"], NO_GOAL)),
+    Op("updateGoal-ownerId", "Mutation.updateGoal(input.ownerId)", "Employee", "manager", UPDATE_GOAL,
+       lambda t, b: {"input": {"id": b.goal, "title": "Handed over", "ownerId": t}},
+       not_found("updateGoal", "goal", ["input", "ownerId"], NO_EMPLOYEE)),
+    Op("updateGoal-departmentId", "Mutation.updateGoal(input.departmentId)", "Department", "sub", UPDATE_GOAL,
+       lambda t, b: {"input": {"id": b.goal, "title": "Moved", "departmentId": t}},
+       not_found("updateGoal", "goal", ["input", "departmentId"], NO_DEPARTMENT)),
+    *(
+        Op(f"{name}-id", f"Mutation.{name}(input.id)", "Goal", "goal", mutation(name, "GoalIdInput", "goal"),
+           lambda t, b: {"input": {"id": t}}, not_found(name, "goal", ["input", "id"], NO_GOAL))
+        for name in ("activateGoal", "completeGoal", "cancelGoal")
+    ),
+    Op("setGoalParent-goalId", "Mutation.setGoalParent(input.goalId)", "Goal", "goal", SET_GOAL_PARENT,
+       lambda t, b: {"input": {"goalId": t, "parentId": None}},
+       not_found("setGoalParent", "goal", ["input", "goalId"], NO_GOAL)),
+    Op("setGoalParent-goalId-under-attacker", "Mutation.setGoalParent(input.goalId)", "Goal", "goal", SET_GOAL_PARENT,
+       lambda t, b: {"input": {"goalId": t, "parentId": b.goal}},
+       not_found("setGoalParent", "goal", ["input", "goalId"], NO_GOAL)),
+    Op("setGoalParent-parentId", "Mutation.setGoalParent(input.parentId)", "Goal", "goal", SET_GOAL_PARENT,
+       lambda t, b: {"input": {"goalId": b.goal, "parentId": t}},
+       not_found("setGoalParent", "goal", ["input", "parentId"], NO_GOAL)),
+    Op("linkGoalCompetencies-goalId", "Mutation.linkGoalCompetencies(input.goalId)", "Goal", "goal", LINK_COMPETENCIES,
+       lambda t, b: {"input": {"goalId": t, "competencyIds": []}},
+       not_found("linkGoalCompetencies", "goal", ["input", "goalId"], NO_GOAL)),
+    Op("linkGoalCompetencies-competencyIds", "Mutation.linkGoalCompetencies(input.competencyIds)", "Competency",
+       "competency", LINK_COMPETENCIES, lambda t, b: {"input": {"goalId": b.goal, "competencyIds": [t]}},
+       not_found("linkGoalCompetencies", "goal", ["input", "competencyIds", "0"], "Competency not found")),
+    # key results and check-ins
+    Op("addKeyResult-goalId", "Mutation.addKeyResult(input.goalId)", "Goal", "goal", ADD_KEY_RESULT,
+       lambda t, b: {"input": {"goalId": t, "name": "Planted", "unit": "x", "target": 1, "weight": 0}},
+       not_found("addKeyResult", "keyResult", ["input", "goalId"], NO_GOAL)),
+    Op("updateKeyResult-id", "Mutation.updateKeyResult(input.id)", "KeyResult", "key_result", UPDATE_KEY_RESULT,
+       lambda t, b: {"input": {"id": t, "name": "Renamed", "target": 1}},
+       not_found("updateKeyResult", "keyResult", ["input", "id"], NO_KEY_RESULT)),
+    Op("removeKeyResult-id", "Mutation.removeKeyResult(input.id)", "KeyResult", "key_result", REMOVE_KEY_RESULT,
+       lambda t, b: {"input": {"id": t}}, not_found("removeKeyResult", "goal", ["input", "id"], NO_KEY_RESULT)),
+    Op("setKeyResultWeights-goalId", "Mutation.setKeyResultWeights(input.goalId)", "Goal", "goal", SET_WEIGHTS,
+       lambda t, b: {"input": {"goalId": t, "weights": []}},
+       not_found("setKeyResultWeights", "goal", ["input", "goalId"], NO_GOAL)),
+    Op("setKeyResultWeights-keyResultId", "Mutation.setKeyResultWeights(input.weights.keyResultId)", "KeyResult",
+       "key_result", SET_WEIGHTS,
+       lambda t, b: {"input": {"goalId": b.goal, "weights": [{"keyResultId": t, "weight": 100}]}},
+       not_found("setKeyResultWeights", "goal", ["input", "weights", "0", "keyResultId"], NO_KEY_RESULT)),
+    Op("checkInGoal-goalId", "Mutation.checkInGoal(input.goalId)", "Goal", "goal", CHECK_IN,
+       lambda t, b: {"input": {"goalId": t, "value": 99, "confidence": "OFF_TRACK"}},
+       not_found("checkInGoal", "checkIn", ["input", "goalId"], NO_GOAL)),
+    Op("checkInGoal-keyResultId", "Mutation.checkInGoal(input.keyResultId)", "KeyResult", "key_result", CHECK_IN,
+       lambda t, b: {"input": {"goalId": b.goal, "keyResultId": t, "value": 99, "confidence": "OFF_TRACK"}},
+       not_found("checkInGoal", "checkIn", ["input", "keyResultId"], NO_KEY_RESULT)),
     # platform operators: an ID that is not a tenant ID (here A's employee) names no tenant
     Op("suspendTenant-id", "Mutation.suspendTenant(input.id)", "Tenant", "manager", SUSPEND,
        lambda t, b: {"input": {"id": t}}, not_found("suspendTenant", "tenant", ["input", "id"], "Tenant not found"),
@@ -305,6 +543,10 @@ def bad_ids(kind: str, a: Victim, b: Attacker) -> dict[str, str]:
     other_type = {
         "Employee": {"attacker's department": b.department, "relabelled": gid("Employee", raw_uuid(a.sub))},
         "Department": {"attacker's employee": b.employee, "relabelled": gid("Department", raw_uuid(a.manager))},
+        "Competency": {"attacker's job level": b.job_level, "relabelled": gid("Competency", raw_uuid(a.job_level))},
+        "JobLevel": {"attacker's competency": b.competency, "relabelled": gid("JobLevel", raw_uuid(a.competency))},
+        "Goal": {"attacker's employee": b.employee, "relabelled": gid("Goal", raw_uuid(a.key_result))},
+        "KeyResult": {"victim's goal": a.goal, "relabelled": gid("KeyResult", raw_uuid(a.goal))},
         "Tenant": {"victim's department": a.root, "attacker's employee": b.employee},
         # Only the viewer's own tenant resolves through node(); A's tenant ID reads as missing.
         "Node": {"victim's tenant": a.handle.id},

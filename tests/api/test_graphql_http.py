@@ -138,3 +138,23 @@ async def test_metrics_count_requests_by_operation_and_outcome(api, tenant):
     assert 'hr_rejections_total{reason="TOO_MANY_TOKENS"}' in text
     assert "hr_sql_statements_per_request_bucket" in text
     assert "hr_db_pool_checked_out" in text
+
+
+async def test_cors_allows_only_listed_spa_origins(settings):
+    import httpx
+
+    from api.app import create_app
+    from tests.support.servers import ServerThread, free_port
+
+    tuned = settings.model_copy(update={"port": free_port(), "cors_origins": ["https://app.example.com"]})
+    server = ServerThread(create_app(tuned), tuned.port).start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            preflight = {"access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type"}
+            allowed = await client.options("/graphql", headers={"origin": "https://app.example.com", **preflight})
+            assert allowed.status_code == 200
+            assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+            refused = await client.options("/graphql", headers={"origin": "https://evil.example", **preflight})
+            assert "access-control-allow-origin" not in refused.headers
+    finally:
+        server.stop()

@@ -23,3 +23,13 @@ async def test_sign_in_matches_email_case_insensitively_then_binds_the_subject(a
     # Later the binding decides, not the email claim.
     again = await api.gql(VIEWER, token=api.token("someone.else@example.test", tenant.slug, subject="subject-1"))
     assert again.data["viewer"]["employee"]["id"] == person["id"]
+
+
+async def test_concurrent_first_sign_ins_of_one_identity_all_succeed(api, tenant):
+    import asyncio
+
+    person = await tenant.create_employee(email="racer@example.test")
+    token = api.token("racer@example.test", tenant.slug, subject="racer-subject")
+    results = await asyncio.gather(*(api.gql(VIEWER, token=token) for _ in range(8)))
+    assert {r.status for r in results} == {200}
+    assert {r.data["viewer"]["employee"]["id"] for r in results} == {person["id"]}

@@ -26,7 +26,12 @@ INSUFFICIENT_PRIVILEGE = "42501"
 FOREIGN_KEY_VIOLATION = "23503"
 
 # Rows each seeded tenant holds per table (see `_seed`).
-SEEDED_ROWS = {"departments": 1, "employees": 2, "manager_assignments": 1, "employee_identities": 1}
+SEEDED_ROWS = {
+    "departments": 1, "employees": 2, "manager_assignments": 1, "employee_identities": 1, "idempotency_keys": 1,
+    "proficiency_levels": 1, "competencies": 1, "competency_indicators": 1, "job_levels": 1,
+    "job_level_expectations": 1, "competency_assessments": 1,
+    "goals": 1, "key_results": 1, "goal_competencies": 1, "goal_check_ins": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -76,13 +81,57 @@ async def _seed(app: AsyncEngine, tenant_id: uuid.UUID) -> Seed:
                  "VALUES (:t, 'https://rls.test', :subject, :boss)"),
             {**params, "subject": seed.boss.hex},
         )
+        await _seed_competencies_and_goals(conn, params, seed)
     return seed
+
+
+# Competencies and goals hang off the org rows above; ids derive from the seed so
+# _unseed can find them. Level 9 keeps clear of the scales other tests install.
+_FRAMEWORK_AND_GOALS = [
+    "INSERT INTO idempotency_keys (tenant_id, principal, key, request_hash, response) "
+    "VALUES (:t, :tag, :tag, 'h', '{}'::jsonb)",
+    "INSERT INTO proficiency_levels (tenant_id, level, name) VALUES (:t, 9, :tag)",
+    "INSERT INTO competencies (tenant_id, id, name, category) VALUES (:t, :competency, :tag, 'LEADERSHIP')",
+    "INSERT INTO competency_indicators (tenant_id, competency_id, level, description) VALUES (:t, :competency, 9, 'x')",
+    "INSERT INTO job_levels (tenant_id, id, name, rank, track) VALUES (:t, :level, :tag, 99, 'MANAGER')",
+    "INSERT INTO job_level_expectations (tenant_id, job_level_id, competency_id, expected_level) "
+    "VALUES (:t, :level, :competency, 9)",
+    "INSERT INTO competency_assessments (tenant_id, id, employee_id, competency_id, level, source, assessed_on) "
+    "VALUES (:t, :assessment, :boss, :competency, 9, 'SELF', '2024-01-01')",
+    "INSERT INTO goals (tenant_id, id, title, owner_id, kind, scope, status, visibility, start_date, due_date) "
+    "VALUES (:t, :goal, 'RLS goal', :boss, 'LEADERSHIP', 'INDIVIDUAL', 'ACTIVE', 'PUBLIC', '2024-01-01', '2024-06-30')",
+    "INSERT INTO key_results (tenant_id, id, goal_id, name, unit, baseline, target, direction, weight) "
+    "VALUES (:t, :key_result, :goal, 'kr', '%', 0, 10, 'INCREASE', 100)",
+    "INSERT INTO goal_competencies (tenant_id, goal_id, competency_id) VALUES (:t, :goal, :competency)",
+    "INSERT INTO goal_check_ins (tenant_id, id, goal_id, key_result_id, value, confidence, checked_in_on) "
+    "VALUES (:t, :check_in, :goal, :key_result, 5, 'ON_TRACK', '2024-02-01')",
+]
+
+
+def _derived_ids(seed: Seed) -> dict[str, uuid.UUID]:
+    names = ("competency", "level", "assessment", "goal", "key_result", "check_in")
+    return {name: uuid.uuid5(seed.boss, name) for name in names}
+
+
+async def _seed_competencies_and_goals(conn: AsyncConnection, params: dict, seed: Seed) -> None:
+    values = {**params, **_derived_ids(seed), "tag": f"RLS {seed.boss.hex}"}
+    for statement in _FRAMEWORK_AND_GOALS:
+        await conn.execute(text(statement), values)
 
 
 async def _unseed(app: AsyncEngine, seed: Seed) -> None:
     people = {"e": [seed.boss, seed.report]}
+    derived = _derived_ids(seed)
     async with app.begin() as conn:
         await _bind(conn, seed.tenant)
+        await conn.execute(text("DELETE FROM idempotency_keys WHERE principal = :p"), {"p": f"RLS {seed.boss.hex}"})
+        await conn.execute(text("DELETE FROM goals WHERE id = :g"), {"g": derived["goal"]})  # cascades to its parts
+        await conn.execute(text("DELETE FROM competency_assessments WHERE id = :a"), {"a": derived["assessment"]})
+        await conn.execute(text("DELETE FROM job_level_expectations WHERE job_level_id = :l"), {"l": derived["level"]})
+        await conn.execute(text("DELETE FROM job_levels WHERE id = :l"), {"l": derived["level"]})
+        await conn.execute(text("DELETE FROM competency_indicators WHERE competency_id = :c"), {"c": derived["competency"]})
+        await conn.execute(text("DELETE FROM competencies WHERE id = :c"), {"c": derived["competency"]})
+        await conn.execute(text("DELETE FROM proficiency_levels WHERE level = 9"))
         await conn.execute(text("DELETE FROM employee_identities WHERE employee_id = ANY(:e)"), people)
         await conn.execute(text("DELETE FROM manager_assignments WHERE employee_id = ANY(:e)"), people)
         await conn.execute(text("DELETE FROM employees WHERE id = ANY(:e)"), people)

@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 
-import uvicorn
+from api.server import GracefulServer
 
 
 def free_port() -> int:
@@ -18,11 +18,9 @@ def free_port() -> int:
 class ServerThread:
     """uvicorn in a daemon thread with its own event loop, reached over loopback HTTP."""
 
-    def __init__(self, app, port: int) -> None:
+    def __init__(self, app, port: int, grace_seconds: float = 5) -> None:
         self.port = port
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False)
-        )
+        self.server = GracefulServer(app, "127.0.0.1", port, grace_seconds)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

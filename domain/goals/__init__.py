@@ -1,0 +1,1 @@
+"""Measurable goals: metrics and key results, check-ins, derived progress and health, alignment."""

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.actor import Actor
+from domain.goals.check_ins import NewCheckIn, check_in
+from domain.goals.goals import MeasureSpec, NewGoal, create_goal
+from domain.goals.models import Confidence, GoalKind, GoalScope, GoalStatus, Visibility
 from domain.competencies.assessments import NewAssessment, assess_competency
 from domain.competencies.install import install_starter_framework
 from domain.competencies.framework import competency_ids_by_name
@@ -65,7 +69,51 @@ async def seed_demo(owner: AsyncEngine, app: AsyncEngine, today: date) -> bool:
             dept_ids[name] = (await departments.create_department(session, actor, name, company.id)).id
         people = await importing.import_employees(session, actor, _people(company.id, dept_ids, today), as_of=today)
         await _assess(session, tenant_id, people, today)
+        await _goals(session, tenant_id, people, today)
     return True
+
+
+async def _goals(session, tenant_id, people, today: date) -> None:
+    """The motivating example, tracked for two months, plus a goal of the demo employee."""
+    employee = next(person for person in people if person.email == DEMO_EMPLOYEE)
+    lead = next(person for person in people if person.id == employee.manager_id)
+    as_lead = Actor(tenant_id, lead.id, frozenset({Role.EMPLOYEE}))
+    started = today - timedelta(days=60)
+    participation = await create_goal(
+        session,
+        as_lead,
+        NewGoal(
+            title="Increase employee feedback participation by 30% within six months",
+            description="Share of my team giving or requesting feedback each month.",
+            kind=GoalKind.LEADERSHIP,
+            scope=GoalScope.TEAM,
+            status=GoalStatus.ACTIVE,
+            visibility=Visibility.PUBLIC,
+            start_date=started,
+            due_date=started + timedelta(days=182),
+            metric=MeasureSpec(name="Feedback participation", unit="%", baseline=Decimal(40), relative_change_percent=Decimal(30)),
+        ),
+        today=started,
+    )
+    for days, value, confidence in ((14, 41, Confidence.ON_TRACK), (30, 43, Confidence.ON_TRACK), (58, 44, Confidence.AT_RISK)):
+        await check_in(session, as_lead, NewCheckIn(participation.id, Decimal(value), confidence), today=started + timedelta(days=days))
+    as_employee = Actor(tenant_id, employee.id, frozenset({Role.EMPLOYEE}))
+    await create_goal(
+        session,
+        as_employee,
+        NewGoal(
+            title="Cut the median code review turnaround from 30 to 12 hours",
+            kind=GoalKind.PERFORMANCE,
+            status=GoalStatus.ACTIVE,
+            start_date=today - timedelta(days=30),
+            due_date=today + timedelta(days=60),
+            key_results=[
+                MeasureSpec(name="Median review turnaround", unit="hours", baseline=Decimal(30), target=Decimal(12), weight=Decimal(70)),
+                MeasureSpec(name="Reviews done within a day", unit="%", baseline=Decimal(35), target=Decimal(80), weight=Decimal(30)),
+            ],
+        ),
+        today=today - timedelta(days=30),
+    )
 
 
 async def _assess(session, tenant_id, people, today: date) -> None:

@@ -6,6 +6,8 @@ Revises:
 
 from alembic import op
 
+from migrations.tenancy import execute_script, secure_tenant_tables
+
 revision = "0001_foundation"
 down_revision = None
 branch_labels = None
@@ -14,8 +16,6 @@ depends_on = None
 # Every tenant-owned table: tenant_id leads its primary key, unique constraints and
 # foreign keys, so no row can point into another tenant and Citus can distribute by it.
 TENANT_TABLES = ("departments", "employees", "manager_assignments", "employee_identities", "idempotency_keys")
-
-CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::uuid"
 
 SCHEMA = """
 CREATE TABLE tenants (
@@ -133,22 +133,10 @@ $$;
 """
 
 
-def _execute_script(script: str) -> None:
-    """asyncpg prepares each statement, so a script is sent one statement at a time."""
-    for statement in script.split(";\n"):
-        if statement.strip():
-            op.execute(statement)
-
 
 def upgrade() -> None:
-    _execute_script(SCHEMA)
-    for table in TENANT_TABLES:
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(
-            f"CREATE POLICY tenant_isolation ON {table} "
-            f"USING (tenant_id = {CURRENT_TENANT}) WITH CHECK (tenant_id = {CURRENT_TENANT})"
-        )
+    execute_script(SCHEMA)
+    secure_tenant_tables(TENANT_TABLES)
     op.execute(GRANT_FUNCTION)
 
 

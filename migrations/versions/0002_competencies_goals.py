@@ -6,6 +6,8 @@ Revises: 0001_foundation
 
 from alembic import op
 
+from migrations.tenancy import execute_script, secure_tenant_tables
+
 revision = "0002_competencies_goals"
 down_revision = "0001_foundation"
 branch_labels = None
@@ -23,8 +25,6 @@ TENANT_TABLES = (
     "goal_competencies",
     "goal_check_ins",
 )
-
-CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::uuid"
 
 SCHEMA = """
 CREATE TABLE proficiency_levels (
@@ -199,21 +199,10 @@ CREATE INDEX goal_check_ins_goal_idx ON goal_check_ins (tenant_id, goal_id, reco
 """
 
 
-def _execute_script(script: str) -> None:
-    for statement in script.split(";\n"):
-        if statement.strip():
-            op.execute(statement)
-
 
 def upgrade() -> None:
-    _execute_script(SCHEMA)
-    for table in TENANT_TABLES:
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(
-            f"CREATE POLICY tenant_isolation ON {table} "
-            f"USING (tenant_id = {CURRENT_TENANT}) WITH CHECK (tenant_id = {CURRENT_TENANT})"
-        )
+    execute_script(SCHEMA)
+    secure_tenant_tables(TENANT_TABLES)
 
 
 def downgrade() -> None:

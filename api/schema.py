@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from api.audit.schema import AuditQuery
 from api.competencies.assessment_mutations import AssessmentMutations
 from api.competencies.competency_mutations import CompetencyMutations
 from api.competencies.framework_mutations import FrameworkMutations
@@ -81,7 +82,7 @@ class CoreQuery:
         return list(await asyncio.gather(*(resolve_node(info.context, one) for one in ids)))
 
 
-Query = merge_types("Query", (CoreQuery, OrgQuery, CompetencyQuery, GoalQuery, PlatformQuery))
+Query = merge_types("Query", (CoreQuery, OrgQuery, CompetencyQuery, GoalQuery, AuditQuery, PlatformQuery))
 Mutation = merge_types(
     "Mutation",
     (

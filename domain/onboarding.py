@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import audit
 from domain.errors import DomainError, ErrorCode, NotFound
 from domain.org.employees import create_founding_admin
 from domain.org.models import Employee
@@ -58,8 +60,15 @@ async def onboard_tenant(
     return Onboarded(tenant, admin)
 
 
-async def change_tenant_status(owner_session: AsyncSession, slug_or_id, status: TenantStatus) -> Tenant:
-    tenant = await registry.by_id(owner_session, slug_or_id)
+async def change_tenant_status(owner_session: AsyncSession, tenant_id: UUID, status: TenantStatus, operator: str) -> Tenant:
+    """Suspend or reactivate; the tenant's own audit log records which operator did it."""
+    tenant = await registry.by_id(owner_session, tenant_id)
     if tenant is None:
         raise NotFound("Tenant", ["id"])
-    return await registry.set_status(owner_session, tenant, status)
+    before = tenant.status
+    await registry.set_status(owner_session, tenant, status)
+    if before != status:
+        await bind_tenant(owner_session, tenant.id)
+        await audit.record(owner_session, f"platform:{operator}", f"tenant.{status.value.lower()}", "Tenant", tenant.id,
+                           {"status": before}, {"status": status.value})
+    return tenant

@@ -232,6 +232,8 @@ async def _execute(services: Services, request: Request, job: _Request) -> _Outc
 
 
 async def _run(services: Services, session, auth, job: _Request) -> _Outcome:
+    if session is not None:
+        session.info["request_id"] = job.request_id  # audit entries name the request that wrote them
     principal = await bind_principal(session, auth)
     if principal.actor is not None:
         structlog.contextvars.bind_contextvars(employee_id=str(principal.actor.employee_id))

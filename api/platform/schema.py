@@ -91,7 +91,8 @@ async def _set_status(info: Ctx, input: TenantIdInput, status: TenantStatus) -> 
         _require_platform_admin(info)
         tenant_id = require_uuid(input.id, "Tenant", "id")
         async with provisioning_session(info.context.services.owner_engine) as session:
-            tenant = await change_tenant_status(session, tenant_id, status)
+            principal = info.context.principal
+            tenant = await change_tenant_status(session, tenant_id, status, f"{principal.issuer}|{principal.subject}")
     except (DomainError, DomainErrors) as error:
         return TenantPayload(tenant=None, errors=user_errors(error))
     return TenantPayload(tenant=tenant, errors=[])

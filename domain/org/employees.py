@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import audit
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.org import policy
@@ -257,6 +258,9 @@ async def assign_roles(session: AsyncSession, actor: Actor, employee_id: UUID, r
         )
         if admins <= 1:
             raise DomainError(ErrorCode.INVALID, "A tenant keeps at least one tenant admin", ["roles"])
+    before = sorted(employee.roles)
     employee.roles = cleaned
     await session.flush()
+    if before != cleaned:
+        await audit.record(session, actor, "roles.assigned", "Employee", employee.id, {"roles": before}, {"roles": cleaned})
     return employee

@@ -26,8 +26,11 @@ INSUFFICIENT_PRIVILEGE = "42501"
 FOREIGN_KEY_VIOLATION = "23503"
 
 # Rows each seeded tenant holds per table (see `_seed`).
+APPEND_ONLY = {"audit_log"}  # the request role may not UPDATE or DELETE at all (tests/api/test_audit.py)
+
 SEEDED_ROWS = {
     "departments": 1, "employees": 2, "manager_assignments": 1, "employee_identities": 1, "idempotency_keys": 1,
+    "audit_log": 1,
     "proficiency_levels": 1, "competencies": 1, "competency_indicators": 1, "job_levels": 1,
     "job_level_expectations": 1, "competency_assessments": 1,
     "goals": 1, "key_results": 1, "goal_competencies": 1, "goal_check_ins": 1,
@@ -88,6 +91,8 @@ async def _seed(app: AsyncEngine, tenant_id: uuid.UUID) -> Seed:
 # Competencies and goals hang off the org rows above; ids derive from the seed so
 # _unseed can find them. Level 9 keeps clear of the scales other tests install.
 _FRAMEWORK_AND_GOALS = [
+    # Append-only: the request role cannot delete it afterwards, so it names nobody.
+    "INSERT INTO audit_log (tenant_id, id, actor_label, action, subject_type) VALUES (:t, :audit, :tag, 'rls.seed', 'Test')",
     "INSERT INTO idempotency_keys (tenant_id, principal, key, request_hash, response) "
     "VALUES (:t, :tag, :tag, 'h', '{}'::jsonb)",
     "INSERT INTO proficiency_levels (tenant_id, level, name) VALUES (:t, 9, :tag)",
@@ -109,7 +114,7 @@ _FRAMEWORK_AND_GOALS = [
 
 
 def _derived_ids(seed: Seed) -> dict[str, uuid.UUID]:
-    names = ("competency", "level", "assessment", "goal", "key_result", "check_in")
+    names = ("competency", "level", "assessment", "goal", "key_result", "check_in", "audit")
     return {name: uuid.uuid5(seed.boss, name) for name in names}
 
 
@@ -210,12 +215,13 @@ async def test_tenant_a_can_neither_update_nor_delete_tenant_b_rows(engines, see
     async with app.connect() as conn:
         transaction = await conn.begin()
         await _bind(conn, a.tenant)
-        for table in tenant_tables:
+        rewritable = [table for table in tenant_tables if table not in APPEND_ONLY]  # those refuse any UPDATE
+        for table in rewritable:
             updated = await conn.execute(text(f'UPDATE "{table}" SET tenant_id = tenant_id WHERE tenant_id = :b'), {"b": b.tenant})
             assert updated.rowcount == 0, table
         renamed = await conn.execute(text("UPDATE employees SET name = 'Hijacked' WHERE id = :id"), {"id": b.boss})
         assert renamed.rowcount == 0
-        for table in reversed(tenant_tables):
+        for table in reversed(rewritable):
             deleted = await conn.execute(text(f'DELETE FROM "{table}" WHERE tenant_id = :b'), {"b": b.tenant})
             assert deleted.rowcount == 0, table
 

@@ -21,6 +21,7 @@ APP_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspna
 
 TABLES = f"""
 SELECT c.oid, c.oid::regclass::text AS name, c.relrowsecurity, c.relforcerowsecurity,
+       obj_description(c.oid, 'pg_class') AS comment,
        EXISTS (SELECT 1 FROM pg_attribute a
                WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS tenant_owned
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -193,8 +194,13 @@ async def test_the_request_role_has_no_privilege_that_sidesteps_row_security(eng
     assert {g for g in granted if g[0] in SHARED_TABLES and g[2] != "SELECT"} == set()
     # Views (unless security_invoker) and materialized views read as their owner, who bypasses RLS.
     assert owner_rights_views == set()
-    # Sanity: the role does hold data access to every tenant table (RLS, not grants, isolates).
-    assert {g[0] for g in granted if g[2] == "DELETE"} == tenant_tables
+    # Sanity: the role does hold data access to every tenant table (RLS, not grants, isolates),
+    # except that append-only tables (the audit trail) can be read and added to, never changed.
+    append_only = {t["name"] for t in catalog["tenant_tables"] if t.get("comment") == "append-only"}
+    assert append_only == {"audit_log"}
+    assert {g[0] for g in granted if g[2] == "INSERT"} == tenant_tables
+    assert {g[0] for g in granted if g[2] == "DELETE"} == tenant_tables - append_only
+    assert {g[0] for g in granted if g[2] == "UPDATE"} == tenant_tables - append_only
     # A SECURITY DEFINER function runs as its owner, past RLS.
     assert list(definers) == []
     assert can_create is False

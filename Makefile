@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export HR_DATA_DIR ?= $(CURDIR)/.data
 
-.PHONY: install run test schema schema-check lint bench clean
+.PHONY: install run test schema schema-check lint bench citus-sql clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -40,8 +40,14 @@ schema-check: install
 lint: install
 	$(BIN)/lint-imports
 
+# `make bench` (about 4 minutes, plus ~1-2 minutes of seeding the first time);
+# `make bench BENCH_ARGS="--quick"` or "--profile directory" (see benchmarks/run.py).
 bench: install
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Regenerate the Citus distribution script from a migrated database (DATABASE_URL).
+citus-sql: install
+	$(BIN)/python -m tenants.citus > migrations/citus.sql
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

@@ -10,16 +10,17 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from api.auth.dev_issuer import discovery_document, load_or_create_key, public_key_set
 from api.graphql.http import graphql_endpoint
 from api.logging import configure_logging
+from api.realtime.ws import RealtimeView, close_notification_bus
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.tracing import configure_tracing, shutdown_tracing
 from tenants.database import ping
-from tenants.migrate import current_revision, head_revision
+from tenants.migrate import current_revision, schema_is_behind
 
 
 async def healthz(request: Request) -> Response:
@@ -35,7 +36,7 @@ async def readyz(request: Request) -> Response:
         revision = await current_revision(services.app_engine)
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    if revision != head_revision():
+    if schema_is_behind(revision):
         return JSONResponse({"status": "unavailable", "migrations": "behind"}, status_code=503)
     return JSONResponse({"status": "ready"})
 
@@ -92,12 +93,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             yield
         finally:
+            await close_notification_bus(app)
             if owned:
                 await app.state.services.aclose()
             shutdown_tracing()
 
     routes = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", RealtimeView(settings)),  # subscriptions (graphql-transport-ws)
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),

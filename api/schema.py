@@ -14,6 +14,17 @@ from api.competencies.competency_mutations import CompetencyMutations
 from api.competencies.framework_mutations import FrameworkMutations
 from api.competencies.job_level_mutations import JobLevelMutations
 from api.competencies.queries import CompetencyQuery
+from api.development.mentorship_mutations import MentorshipMutations
+from api.feedback import queries as _feedback_nodes  # noqa: F401 - registers Feedback and FeedbackRequest as nodes
+from api.feedback.mutations import FeedbackMutations
+from api.feedback.subscriptions import FeedbackSubscription
+from api.development.mentorship_queries import MentorshipQuery
+from api.development.plan_mutations import DevelopmentPlanMutations
+from api.development.plan_queries import DevelopmentPlanQuery
+from api.development.stretch_mutations import StretchMutations
+from api.development.stretch_queries import StretchQuery
+from api.development.training_mutations import TrainingMutations
+from api.development.training_queries import TrainingQuery
 from api.goals.alignment_mutations import AlignmentMutations
 from api.goals.check_in_mutations import CheckInMutations
 from api.goals.goal_mutations import GoalMutations
@@ -21,11 +32,24 @@ from api.goals.key_result_mutations import KeyResultMutations
 from api.goals.queries import GoalQuery
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node, register_node, resolve_node
+from api.one_on_ones.mutations import OneOnOneMutations
+from api.one_on_ones.queries import OneOnOneQuery
 from api.org.department_mutations import DepartmentMutations
 from api.org.employee_mutations import EmployeeMutations
 from api.org.queries import OrgQuery
 from api.org.types import Ctx, RoleType, TenantType, Viewer
 from api.platform.schema import PlatformMutations, PlatformQuery
+from api.recognition.mutations import RecognitionMutations
+from api.recognition.queries import RecognitionQuery
+from api.recognition.subscriptions import RecognitionSubscription
+from api.reviews.cycle_mutations import CycleMutations
+from api.reviews.nomination_mutations import NominationMutations
+from api.reviews.queries import ReviewQuery
+from api.reviews.calibration_mutations import CalibrationMutations
+from api.reviews.results_queries import ReviewResultQuery
+from api.reviews.review_mutations import ReviewMutations
+from api.reviews.settings_mutations import ReviewSettingsMutations
+from api.reviews.template_mutations import TemplateMutations
 from domain.org.models import Role
 from tenants import registry
 from tenants.models import Tenant
@@ -82,21 +106,32 @@ class CoreQuery:
         return list(await asyncio.gather(*(resolve_node(info.context, one) for one in ids)))
 
 
-Query = merge_types("Query", (CoreQuery, OrgQuery, CompetencyQuery, GoalQuery, AuditQuery, PlatformQuery))
+Query = merge_types(
+    "Query", (CoreQuery, OrgQuery, CompetencyQuery, GoalQuery, OneOnOneQuery, DevelopmentPlanQuery, RecognitionQuery,
+     MentorshipQuery, StretchQuery, TrainingQuery, ReviewQuery, ReviewResultQuery, AuditQuery, PlatformQuery)
+)
 Mutation = merge_types(
     "Mutation",
     (
         PlatformMutations, DepartmentMutations, EmployeeMutations,
         FrameworkMutations, CompetencyMutations, JobLevelMutations, AssessmentMutations,
         GoalMutations, AlignmentMutations, KeyResultMutations, CheckInMutations,
+        OneOnOneMutations, DevelopmentPlanMutations,
+        MentorshipMutations, StretchMutations, TrainingMutations,
+        RecognitionMutations, FeedbackMutations,
+        TemplateMutations, CycleMutations, NominationMutations, ReviewMutations,
+        ReviewSettingsMutations, CalibrationMutations,
     ),
 )
+# Served over WebSocket only (api/realtime); each context adds its subscription class here.
+Subscription = merge_types("Subscription", (FeedbackSubscription, RecognitionSubscription))
 
 # Bounded caches: repeated documents skip parsing and validation, and a flood of unique
 # documents cannot grow memory without limit.
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[TenantType],
     extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
 )

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     introspection: bool | None = Field(None, alias="HR_INTROSPECTION")  # default: on outside production
     trusted_documents: str = Field("", alias="HR_TRUSTED_DOCUMENTS")  # a manifest path turns on allowlist mode
 
+    # GraphQL subscriptions over WebSocket (api/realtime): limits per connection and per person
+    # (counted in each process), and how long a socket may stay silent before connection_init.
+    ws_max_subscriptions: int = Field(20, alias="HR_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION")
+    ws_max_connections: int = Field(10, alias="HR_WS_MAX_CONNECTIONS_PER_PRINCIPAL")
+    ws_init_timeout_seconds: float = Field(10.0, alias="HR_WS_INIT_TIMEOUT_SECONDS")
+
     # Browser origins of the single-page apps allowed to call the API (exact origins).
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HR_CORS_ORIGINS")
 

@@ -121,7 +121,8 @@ class StatementTimedOut(Exception):
     """A statement ran past `statement_timeout` and was cancelled by PostgreSQL."""
 
 
-_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"}
+# 53300: too many connections (the server is full for now); 57P0x: shutting down; 08xxx: connection lost.
+_UNAVAILABLE_STATES = {"53300", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"}
 
 
 def infrastructure_failure(error: BaseException) -> type[Exception] | None:

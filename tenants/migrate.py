@@ -25,6 +25,22 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
+def schema_is_behind(revision: str | None) -> bool:
+    """True when the database is at a revision this code knows and that is older than its head.
+
+    A revision this code does not know is newer: a rolling upgrade migrated ahead of this
+    pod, which keeps serving (migrations are written to be backward compatible).
+    """
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    if revision == head:
+        return False
+    if revision is None:
+        return True
+    known = {step.revision for step in script.walk_revisions()}
+    return revision in known
+
+
 def _upgrade(connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection

@@ -19,6 +19,8 @@ from domain.goals.models import Goal
 
 if TYPE_CHECKING:
     from api.org.types import EmployeeType
+    from api.development.training_types import TrainingEvidenceType
+    from api.recognition.types import RecognitionEvidenceType
 
 Ctx = Info[RequestContext, None]
 EmployeeRef = Annotated["EmployeeType", strawberry.lazy("api.org.types")]
@@ -206,3 +208,19 @@ class CompetencyProfileEntryType:
     @strawberry.field(description="The latest self-assessment.")
     def self_level(self) -> int | None:
         return self.self_assessment.level if self.self_assessment else None
+
+    @strawberry.field(description="Recognition tagged with this competency in the last 12 months: weak evidence.")
+    def recognition(
+        self, info: Ctx
+    ) -> Annotated[RecognitionEvidenceType, strawberry.lazy("api.recognition.types")]:
+        from api.recognition.employee_fields import recognition_evidence
+
+        return recognition_evidence(info.context, self.employee_id, self.competency)
+
+    @strawberry.field(description="Completed training targeting this competency: evidence without a level.")
+    async def training(
+        self, info: Ctx
+    ) -> Annotated[TrainingEvidenceType, strawberry.lazy("api.development.training_types")]:
+        from api.development.training_queries import training_evidence
+
+        return await training_evidence(info.context, self.employee_id, self.competency)

@@ -17,8 +17,15 @@ from domain.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     from api.competencies.loaders import CompetencyLoaders
+    from api.feedback.loaders import FeedbackLoaders
+    from api.development.program_loaders import ProgramLoaders
+    from api.development.plan_loaders import PlanLoaders
     from api.goals.loaders import GoalLoaders
+    from api.one_on_ones.loaders import OneOnOneLoaders
     from api.org.loaders import OrgLoaders
+    from api.recognition.loaders import RecognitionLoaders
+    from api.reviews.loaders import ReviewLoaders
+    from api.reviews.results_queries import ResultLoaders
     from api.services import Services
 
 P = ParamSpec("P")
@@ -67,16 +74,58 @@ class RequestContext:
         return CompetencyLoaders(self)
 
     @cached_property
+    def feedback(self) -> FeedbackLoaders:
+        from api.feedback.loaders import FeedbackLoaders
+
+        return FeedbackLoaders(self)
+
+    @cached_property
     def goals(self) -> GoalLoaders:
         from api.goals.loaders import GoalLoaders
 
         return GoalLoaders(self)
 
     @cached_property
+    def programs(self) -> ProgramLoaders:
+        from api.development.program_loaders import ProgramLoaders
+
+        return ProgramLoaders(self)
+
+    @cached_property
     def org(self) -> OrgLoaders:
         from api.org.loaders import OrgLoaders
 
         return OrgLoaders(self)
+
+    @cached_property
+    def recognition(self) -> RecognitionLoaders:
+        from api.recognition.loaders import RecognitionLoaders
+
+        return RecognitionLoaders(self)
+
+    @cached_property
+    def one_on_ones(self) -> OneOnOneLoaders:
+        from api.one_on_ones.loaders import OneOnOneLoaders
+
+        return OneOnOneLoaders(self)
+
+    @cached_property
+    def plans(self) -> PlanLoaders:
+        from api.development.plan_loaders import PlanLoaders
+
+        return PlanLoaders(self)
+
+    @cached_property
+    def reviews(self) -> ReviewLoaders:
+        from api.reviews.loaders import ReviewLoaders
+
+        return ReviewLoaders(self)
+
+    @cached_property
+    def review_results(self) -> ResultLoaders:
+        from api.reviews.results_queries import ResultLoaders
+
+        return ResultLoaders(self)
 
     def extra(self) -> dict[str, Any]:
         return {"request_id": self.request_id}

@@ -135,6 +135,8 @@ def _guard(services: Services, params: GraphQLParams, method: str) -> Shape:
         shape = check(schema._schema, params.query, params.operation_name, params.variables, services.limits)
     except QueryRejected as rejected:
         raise BadRequest(400, rejected.message, code=rejected.code) from None
+    if shape.operation == "subscription":
+        raise BadRequest(400, "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql")
     if method == "GET" and shape.operation not in (None, "query"):
         raise BadRequest(405, "Only queries may be sent with GET; use POST", {"Allow": "POST"})
     return shape

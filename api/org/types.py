@@ -17,6 +17,7 @@ from strawberry.types import Info
 from api.graphql.context import RequestContext
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node
+from api.graphql.pagination import Connection
 from domain.org import policy
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role
 from tenants.models import Tenant, TenantStatus
@@ -26,8 +27,14 @@ RoleType = strawberry.enum(Role, name="Role")
 TenantStatusType = strawberry.enum(TenantStatus, name="TenantStatus")
 
 if TYPE_CHECKING:
+    from api.reviews.results_types import ReviewResultType, ReviewSettingsType
     from api.competencies.types import CompetencyAssessmentType, CompetencyProfileEntryType, JobLevelType
+    from api.development.plan_types import DevelopmentPlanType
+    from api.feedback.types import FeedbackInboxType, FeedbackType
     from api.goals.types import GoalType
+    from api.one_on_ones.types import OneOnOneHealthType, OneOnOneStatusType, OneOnOneType
+    from api.recognition.types import RecognitionType
+    from api.reviews.types import ReviewStatusType, ReviewType
 
 Ctx = Info[RequestContext, None]
 MAX_REPORT_DEPTH = 50
@@ -87,6 +94,76 @@ class EmployeeType(Node):
     @strawberry.field(description="The goals this employee owns that you can see, soonest due first.")
     def goals(self, info: Ctx) -> list[Annotated[GoalType, strawberry.lazy("api.goals.types")]]:
         return info.context.goals.by_owner.load(self.id)
+
+    @strawberry.field(description="Recognition this employee received that you can see, newest first.")
+    async def recognitions_received(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[RecognitionType, strawberry.lazy("api.recognition.types")]]:
+        from api.recognition.employee_fields import recognitions_received
+
+        return await recognitions_received(info.context, self, first, after)
+
+    @strawberry.field(description="Recognition this employee gave that you can see, newest first.")
+    async def recognitions_given(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[RecognitionType, strawberry.lazy("api.recognition.types")]]:
+        from api.recognition.employee_fields import recognitions_given
+
+        return await recognitions_given(info.context, self, first, after)
+
+    @strawberry.field(description="Feedback this employee received that you can see, newest first. `first` 1 to 100.")
+    async def feedback_received(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[FeedbackType, strawberry.lazy("api.feedback.types")]]:
+        from api.feedback.queries import feedback_received
+
+        return await feedback_received(info.context, self, first, after)
+
+    @strawberry.field(description="Feedback this employee gave that you can see, newest first. `first` 1 to 100.")
+    async def feedback_given(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[FeedbackType, strawberry.lazy("api.feedback.types")]]:
+        from api.feedback.queries import feedback_given
+
+        return await feedback_given(info.context, self, first, after)
+
+    @strawberry.field(
+        description="The date of the last held 1:1 with their current manager. Visible to the person, their "
+        "managers up the chain and HR admins; null for others."
+    )
+    async def last_one_on_one_at(self, info: Ctx) -> date | None:
+        from api.one_on_ones.employee_fields import last_one_on_one_at
+
+        return await last_one_on_one_at(info.context, self)
+
+    @strawberry.field(description="Whether 1:1s with their current manager keep their cadence, explained. Visible like lastOneOnOneAt.")
+    async def one_on_one_health(
+        self, info: Ctx
+    ) -> Annotated[OneOnOneHealthType, strawberry.lazy("api.one_on_ones.types")] | None:
+        from api.one_on_ones.employee_fields import one_on_one_health
+
+        return await one_on_one_health(info.context, self)
+
+    @strawberry.field(description="The 1:1 series this employee takes part in: for them, and (without contents) HR admins.")
+    async def one_on_ones(self, info: Ctx) -> list[Annotated[OneOnOneType, strawberry.lazy("api.one_on_ones.types")]] | None:
+        from api.one_on_ones.employee_fields import one_on_ones_of
+
+        return await one_on_ones_of(info.context, self)
+
+    @strawberry.field(description="Their development plans you may read (theirs, their managers', HR's), newest first.")
+    def development_plans(self, info: Ctx) -> list[Annotated[DevelopmentPlanType, strawberry.lazy("api.development.plan_types")]]:
+        return info.context.plans.by_employee.load(self.id)
+
+    @strawberry.field(
+        description="This employee's results in a review cycle: for them and their managers once released, for HR "
+        "admins at any time; null otherwise (see ReviewResult)."
+    )
+    async def review_result(
+        self, info: Ctx, cycle_id: strawberry.ID
+    ) -> Annotated[ReviewResultType, strawberry.lazy("api.reviews.results_types")] | None:
+        from api.reviews.results_queries import employee_review_result
+
+        return await employee_review_result(info, self, cycle_id)
 
     @strawberry.field(description="Active employees who report directly to this one.")
     def direct_reports(self, info: Ctx) -> list[EmployeeType]:
@@ -184,6 +261,12 @@ class TenantType(Node):
     def status(self) -> TenantStatusType:
         return TenantStatus(self.status)
 
+    @strawberry.field(description="How reviews work here: the anonymity threshold, HR's access to authors, the rating scale.")
+    async def review_settings(self, info: Ctx) -> Annotated[ReviewSettingsType, strawberry.lazy("api.reviews.results_types")]:
+        from api.reviews.results_queries import tenant_review_settings
+
+        return await tenant_review_settings(info)
+
 
 @strawberry.type(description="The signed-in principal.")
 class Viewer:
@@ -191,3 +274,28 @@ class Viewer:
     tenant: TenantType | None
     roles: list[RoleType]
     is_platform_admin: bool
+
+    @strawberry.field(description="Open feedback requests addressed to you, with counts; null without an employee.")
+    def feedback_inbox(self, info: Ctx) -> Annotated[FeedbackInboxType, strawberry.lazy("api.feedback.types")] | None:
+        from api.feedback.queries import feedback_inbox
+
+        return feedback_inbox(info.context)
+
+    @strawberry.field(description="Reviews assigned to you in open cycles (ACTIVE, or reopened during calibration).")
+    async def reviews_to_write(
+        self, info: Ctx, status: Annotated[ReviewStatusType, strawberry.lazy("api.reviews.types")] | None = None
+    ) -> list[Annotated[ReviewType, strawberry.lazy("api.reviews.types")]]:
+        from api.reviews.queries import reviews_to_write
+
+        return await reviews_to_write(info, status)
+
+    @strawberry.field(description="The 1:1 series you take part in, newest first; `status` filters.")
+    async def one_on_ones(
+        self, info: Ctx, first: int | None = None, after: str | None = None,
+        status: Annotated[OneOnOneStatusType, strawberry.lazy("api.one_on_ones.types")] | None = None,
+    ) -> Connection[Annotated[OneOnOneType, strawberry.lazy("api.one_on_ones.types")]]:
+        from api.graphql.selection import selected_under
+        from api.one_on_ones.employee_fields import viewer_one_on_ones
+
+        wants_total = "totalCount" in selected_under(info.selected_fields, "oneOnOnes")
+        return await viewer_one_on_ones(info.context, first, after, status, wants_total)

@@ -43,6 +43,18 @@ async def assess_competency(session: AsyncSession, actor: Actor, data: NewAssess
     """Record one judgement dated `today`. Nothing earlier is changed: the latest one counts."""
     employee = await get_employee(session, data.employee_id, "employeeId")
     policy.require_assessor(actor, employee.id, data.source, await managers_of(session, employee.id))
+    return await _record(session, employee, data, actor.employee_id, today)
+
+
+async def record_evidence(session: AsyncSession, recorded_by: UUID, data: NewAssessment, *, today: date) -> CompetencyAssessment:
+    """An EVIDENCE assessment written on behalf of another context (a completed stretch
+    project's outcome), which has already decided who may record it."""
+    employee = await get_employee(session, data.employee_id, "employeeId")
+    evidence = NewAssessment(data.employee_id, data.competency_id, data.level, AssessmentSource.EVIDENCE, data.note)
+    return await _record(session, employee, evidence, recorded_by, today)
+
+
+async def _record(session: AsyncSession, employee, data: NewAssessment, recorded_by: UUID, today: date) -> CompetencyAssessment:
     if not employee.is_active:
         raise DomainError(ErrorCode.INVALID_STATE, "This employee has been terminated", ["employeeId"])
     require_active(await get_competency(session, data.competency_id, "competencyId"), ["competencyId"])
@@ -56,7 +68,7 @@ async def assess_competency(session: AsyncSession, actor: Actor, data: NewAssess
         level=data.level,
         source=AssessmentSource(data.source).value,
         note=note,
-        assessed_by=actor.employee_id,
+        assessed_by=recorded_by,
         assessed_on=today,
         # The wall clock, not the transaction's start: two assessments recorded in one
         # request (or one test transaction) still have an order.

@@ -41,6 +41,7 @@ class ProfileEntry:
     gap: int | None
     evidence: list[Goal] = field(default_factory=list)
     explanation: str = ""
+    employee_id: UUID | None = None  # whose profile: other contexts' evidence fields look it up by it
 
 
 EVIDENCE_KINDS = (GoalKind.LEADERSHIP.value, GoalKind.DEVELOPMENT.value)
@@ -147,6 +148,7 @@ def _entries(subject, levels, expected, assessed, evidence, competencies, scale)
                 gap=gap(expected_level, current.level if current else None),
                 evidence=goals.get(competency.id, []),
                 explanation=explain(facts, scale),
+                employee_id=subject.employee_id,
             )
         )
     return entries

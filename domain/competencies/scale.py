@@ -54,6 +54,15 @@ async def ratings_on_scale(session: AsyncSession) -> tuple[int, int]:
     return assessments or 0, expectations or 0
 
 
+async def review_ratings_on_scale(session: AsyncSession) -> int:
+    """Review answers rating a competency (domain/reviews): they pin the scale too."""
+    from domain.reviews.models import ReviewAnswer
+
+    return await session.scalar(
+        select(func.count()).select_from(ReviewAnswer).where(ReviewAnswer.competency_id.is_not(None), ReviewAnswer.rating.is_not(None))
+    ) or 0
+
+
 async def set_proficiency_scale(session: AsyncSession, actor: Actor, levels: Sequence[ScaleLevel]) -> list[ScaleLevel]:
     """Replace the scale while nothing is rated on it. Indicators written for levels that
     remain are kept (their level is renamed); those of removed levels go with them."""
@@ -72,6 +81,8 @@ async def set_proficiency_scale(session: AsyncSession, actor: Actor, levels: Seq
             f"(assessments: {assessments}, job-level expectations: {expectations})",
             ["levels"],
         )
+    if await review_ratings_on_scale(session):
+        raise DomainError(ErrorCode.INVALID_STATE, "The scale cannot change once reviews rate competencies on it", ["levels"])
     tenant_id = session_tenant(session)
     # Names are unique per tenant: move the old ones aside first so levels can swap names.
     await session.execute(

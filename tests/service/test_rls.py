@@ -26,7 +26,7 @@ INSUFFICIENT_PRIVILEGE = "42501"
 FOREIGN_KEY_VIOLATION = "23503"
 
 # Rows each seeded tenant holds per table (see `_seed`).
-APPEND_ONLY = {"audit_log"}  # the request role may not UPDATE or DELETE at all (tests/api/test_audit.py)
+APPEND_ONLY = {"audit_log", "review_settings_changes", "anonymous_author_readings"}  # the request role may not UPDATE or DELETE at all (tests/api/test_audit.py)
 
 SEEDED_ROWS = {
     "departments": 1, "employees": 2, "manager_assignments": 1, "employee_identities": 1, "idempotency_keys": 1,
@@ -34,6 +34,21 @@ SEEDED_ROWS = {
     "proficiency_levels": 1, "competencies": 1, "competency_indicators": 1, "job_levels": 1,
     "job_level_expectations": 1, "competency_assessments": 1,
     "goals": 1, "key_results": 1, "goal_competencies": 1, "goal_check_ins": 1,
+    "one_on_ones": 1, "one_on_one_meetings": 1, "one_on_one_agenda_items": 1, "one_on_one_notes": 1,
+    "one_on_one_action_items": 1, "development_plans": 1, "development_plan_focus": 1, "development_plan_actions": 1,
+    "recognitions": 1, "recognition_recipients": 1, "recognition_competencies": 1, "recognition_reactions": 1,
+    "recognition_comments": 1,
+    "tenant_settings": 1, "review_templates": 1, "template_sections": 1, "template_questions": 1, "review_cycles": 1,
+    "cycle_participants": 1, "participant_competencies": 1, "peer_nominations": 1, "reviews": 1, "review_answers": 1,
+    "review_reopenings": 1,
+    "review_settings_changes": 1, "anonymous_author_readings": 1, "calibration_adjustments": 1,
+    "nine_box_placements": 1, "review_acknowledgements": 1, "review_evidence_runs": 1,
+    "mentorship_programs": 1, "mentorship_program_competencies": 1, "mentorship_participants": 1,
+    "mentorship_participant_competencies": 1, "mentorships": 1, "mentorship_sessions": 1,
+    "mentorship_session_competencies": 1, "stretch_projects": 1, "stretch_project_competencies": 1,
+    "stretch_applications": 1, "stretch_outcomes": 1, "training_programs": 1, "training_program_competencies": 1,
+    "training_enrolments": 1,
+    "feedback_requests": 1, "feedback": 1, "feedback_competencies": 1, "feedback_request_recipients": 1,
 }
 
 
@@ -110,11 +125,106 @@ _FRAMEWORK_AND_GOALS = [
     "INSERT INTO goal_competencies (tenant_id, goal_id, competency_id) VALUES (:t, :goal, :competency)",
     "INSERT INTO goal_check_ins (tenant_id, id, goal_id, key_result_id, value, confidence, checked_in_on) "
     "VALUES (:t, :check_in, :goal, :key_result, 5, 'ON_TRACK', '2024-02-01')",
+    # A 1:1 between boss and report (stored in uuid order), with one of everything inside it.
+    "INSERT INTO one_on_ones (tenant_id, id, first_id, second_id, cadence, started_on) "
+    "VALUES (:t, :one_on_one, least(CAST(:boss AS uuid), CAST(:report AS uuid)), "
+    "greatest(CAST(:boss AS uuid), CAST(:report AS uuid)), 'WEEKLY', '2024-01-01')",
+    "INSERT INTO one_on_one_meetings (tenant_id, id, one_on_one_id, scheduled_on) VALUES (:t, :meeting, :one_on_one, '2024-01-08')",
+    "INSERT INTO one_on_one_agenda_items (tenant_id, id, one_on_one_id, meeting_id, body, added_by) "
+    "VALUES (:t, :agenda_item, :one_on_one, :meeting, 'RLS agenda', :report)",
+    "INSERT INTO one_on_one_notes (tenant_id, id, one_on_one_id, meeting_id, author_id, body, private) "
+    "VALUES (:t, :note, :one_on_one, :meeting, :boss, 'RLS private note', true)",
+    "INSERT INTO one_on_one_action_items (tenant_id, id, one_on_one_id, meeting_id, title, owner_id, goal_id, competency_id) "
+    "VALUES (:t, :action_item, :one_on_one, :meeting, 'RLS action', :report, :goal, :competency)",
+    "INSERT INTO development_plans (tenant_id, id, employee_id, period_start, period_end, focus_basis, focus_explanation) "
+    "VALUES (:t, :plan, :report, '2024-01-01', '2024-06-30', 'CHOSEN', 'RLS')",
+    "INSERT INTO development_plan_focus (tenant_id, plan_id, competency_id, position, reason) "
+    "VALUES (:t, :plan, :competency, 0, 'RLS')",
+    "INSERT INTO development_plan_actions (tenant_id, id, plan_id, kind, title, action_item_id) "
+    "VALUES (:t, :plan_action, :plan, 'ONE_ON_ONE_ACTION', 'RLS step', :action_item)",
+    "INSERT INTO recognitions (tenant_id, id, giver_id, message, kind, visibility) "
+    "VALUES (:t, :recognition, :boss, 'RLS thanks', 'KUDOS', 'PUBLIC')",
+    "INSERT INTO recognition_recipients (tenant_id, recognition_id, employee_id) VALUES (:t, :recognition, :report)",
+    "INSERT INTO recognition_competencies (tenant_id, recognition_id, competency_id) VALUES (:t, :recognition, :competency)",
+    "INSERT INTO recognition_reactions (tenant_id, recognition_id, employee_id, emoji) VALUES (:t, :recognition, :report, 'x')",
+    "INSERT INTO recognition_comments (tenant_id, id, recognition_id, author_id, body) "
+    "VALUES (:t, :recognition_comment, :recognition, :report, 'RLS comment')",
+    # Feedback: boss asks about report (boss is also the one asked), and gives report feedback on that request.
+    "INSERT INTO feedback_requests (tenant_id, id, requester_id, subject_id, question, due_date, visibility) "
+    "VALUES (:t, :feedback_request, :boss, :report, 'RLS?', '2024-01-01', 'PRIVATE')",
+    "INSERT INTO feedback (tenant_id, id, giver_id, receiver_id, body, kind, visibility, request_id) "
+    "VALUES (:t, :feedback, :boss, :report, 'RLS feedback', 'PRAISE', 'PRIVATE', :feedback_request)",
+    "INSERT INTO feedback_competencies (tenant_id, feedback_id, competency_id) VALUES (:t, :feedback, :competency)",
+    "INSERT INTO feedback_request_recipients (tenant_id, request_id, employee_id) VALUES (:t, :feedback_request, :boss)",
+    # Development programs: boss mentors report, report is staffed on boss's project and enrolled in a course.
+    "INSERT INTO mentorship_programs (tenant_id, id, name, start_date, end_date, capacity_per_mentor, status, owner_id) "
+    "VALUES (:t, :mentorship_program, :tag, '2024-01-01', '2024-12-31', 2, 'OPEN', :boss)",
+    "INSERT INTO mentorship_program_competencies (tenant_id, program_id, competency_id) "
+    "VALUES (:t, :mentorship_program, :competency)",
+    "INSERT INTO mentorship_participants (tenant_id, id, program_id, employee_id, role) "
+    "VALUES (:t, :mentor, :mentorship_program, :boss, 'MENTOR')",
+    "INSERT INTO mentorship_participant_competencies (tenant_id, participant_id, competency_id) VALUES (:t, :mentor, :competency)",
+    "INSERT INTO mentorships (tenant_id, id, program_id, mentor_id, mentee_id, status, started_on) "
+    "VALUES (:t, :mentorship, :mentorship_program, :boss, :report, 'ACTIVE', '2024-01-01')",
+    "INSERT INTO mentorship_sessions (tenant_id, id, mentorship_id, held_on, notes) "
+    "VALUES (:t, :mentorship_session, :mentorship, '2024-01-15', 'RLS session')",
+    "INSERT INTO mentorship_session_competencies (tenant_id, session_id, competency_id) "
+    "VALUES (:t, :mentorship_session, :competency)",
+    "INSERT INTO stretch_projects (tenant_id, id, title, sponsor_id, start_date, end_date, seats, status) "
+    "VALUES (:t, :stretch_project, 'RLS project', :boss, '2024-01-01', '2024-03-31', 1, 'IN_PROGRESS')",
+    "INSERT INTO stretch_project_competencies (tenant_id, project_id, competency_id) VALUES (:t, :stretch_project, :competency)",
+    "INSERT INTO stretch_applications (tenant_id, id, project_id, applicant_id, motivation, status) "
+    "VALUES (:t, :stretch_application, :stretch_project, :report, 'RLS', 'APPROVED')",
+    "INSERT INTO stretch_outcomes (tenant_id, project_id, employee_id, competency_id, assessment_id) "
+    "VALUES (:t, :stretch_project, :report, :competency, :assessment)",
+    "INSERT INTO training_programs (tenant_id, id, name, format, duration_hours) "
+    "VALUES (:t, :training_program, :tag, 'COURSE', 2)",
+    "INSERT INTO training_program_competencies (tenant_id, program_id, competency_id) "
+    "VALUES (:t, :training_program, :competency)",
+    "INSERT INTO training_enrolments (tenant_id, id, program_id, employee_id, status, enrolled_on) "
+    "VALUES (:t, :training_enrolment, :training_program, :report, 'ENROLLED', '2024-01-01')",
+    # A review cycle: the report reviews the boss as a peer, answered, reopened once.
+    "INSERT INTO tenant_settings (tenant_id, anonymity_threshold) VALUES (:t, 3)",
+    "INSERT INTO review_templates (tenant_id, id, name) VALUES (:t, :review_template, :tag)",
+    "INSERT INTO template_sections (tenant_id, id, template_id, title, position) VALUES (:t, :template_section, :review_template, 'RLS', 0)",
+    "INSERT INTO template_questions (tenant_id, id, template_id, section_id, position, kind, prompt, competency_id, reviewer_kinds) "
+    "VALUES (:t, :template_question, :review_template, :template_section, 0, 'RATING_COMPETENCY', 'RLS?', :competency, "
+    "ARRAY['SELF', 'PEER'])",
+    "INSERT INTO review_cycles (tenant_id, id, name, period_start, period_end, status, reviewer_kinds, template_id, peer_min, peer_max) "
+    "VALUES (:t, :review_cycle, :tag, '2024-01-01', '2024-06-30', 'ACTIVE', ARRAY['SELF', 'PEER'], :review_template, 1, 2)",
+    "INSERT INTO cycle_participants (tenant_id, cycle_id, subject_id, department_id, job_level_id, leads_people) "
+    "VALUES (:t, :review_cycle, :boss, :dept, :level, true)",
+    "INSERT INTO participant_competencies (tenant_id, cycle_id, subject_id, competency_id, expected_level) "
+    "VALUES (:t, :review_cycle, :boss, :competency, 9)",
+    "INSERT INTO peer_nominations (tenant_id, id, cycle_id, subject_id, peer_id, status) "
+    "VALUES (:t, :nomination, :review_cycle, :boss, :report, 'APPROVED')",
+    "INSERT INTO reviews (tenant_id, id, cycle_id, subject_id, reviewer_id, kind, status) "
+    "VALUES (:t, :review, :review_cycle, :boss, :report, 'PEER', 'IN_PROGRESS')",
+    "INSERT INTO review_answers (tenant_id, id, review_id, question_id, competency_id, rating) "
+    "VALUES (:t, :review_answer, :review, :template_question, :competency, 4)",
+    "INSERT INTO review_reopenings (tenant_id, id, review_id, reason) VALUES (:t, :review_reopening, :review, 'RLS')",
+    # Results of that cycle: the boss calibrated, placed, acknowledged, evidenced. The two
+    # append-only trails cannot be deleted afterwards, so they name nobody.
+    "INSERT INTO calibration_adjustments (tenant_id, id, cycle_id, subject_id, rating, reason, adjusted_by) "
+    "VALUES (:t, :adjustment, :review_cycle, :boss, 3, 'RLS', :report)",
+    "INSERT INTO nine_box_placements (tenant_id, id, cycle_id, subject_id, performance, potential, placed_by) "
+    "VALUES (:t, :placement, :review_cycle, :boss, 'LOW', 'HIGH', :report)",
+    "INSERT INTO review_acknowledgements (tenant_id, cycle_id, subject_id) VALUES (:t, :review_cycle, :boss)",
+    "INSERT INTO review_evidence_runs (tenant_id, cycle_id, assessments) VALUES (:t, :review_cycle, 0)",
+    "INSERT INTO review_settings_changes (tenant_id, id, setting, old_value, new_value) "
+    "VALUES (:t, :settings_change, 'anonymityThreshold', '3', '4')",
+    "INSERT INTO anonymous_author_readings (tenant_id, id, reader_id, cycle_id, subject_id, reason) "
+    "VALUES (:t, :author_reading, :author_reading, :author_reading, :author_reading, 'RLS')",
 ]
 
 
 def _derived_ids(seed: Seed) -> dict[str, uuid.UUID]:
-    names = ("competency", "level", "assessment", "goal", "key_result", "check_in", "audit")
+    names = ("competency", "level", "assessment", "goal", "key_result", "check_in", "audit", "recognition",
+             "recognition_comment", "one_on_one", "meeting", "agenda_item", "note", "action_item", "plan", "plan_action",
+             "review_template", "template_section", "template_question", "review_cycle", "nomination", "review",
+             "review_answer", "review_reopening", "adjustment", "placement", "settings_change", "author_reading",
+             "mentorship_program", "mentor", "mentorship", "mentorship_session", "stretch_project", "stretch_application",
+             "training_program", "training_enrolment", "feedback_request", "feedback")
     return {name: uuid.uuid5(seed.boss, name) for name in names}
 
 
@@ -130,7 +240,26 @@ async def _unseed(app: AsyncEngine, seed: Seed) -> None:
     async with app.begin() as conn:
         await _bind(conn, seed.tenant)
         await conn.execute(text("DELETE FROM idempotency_keys WHERE principal = :p"), {"p": f"RLS {seed.boss.hex}"})
+        # Plans first (their actions point at 1:1 action items), then the 1:1 (cascades to its contents).
+        await conn.execute(text("DELETE FROM development_plans WHERE id = :p"), {"p": derived["plan"]})
+        await conn.execute(text("DELETE FROM one_on_ones WHERE id = :o"), {"o": derived["one_on_one"]})
+        # Programs before the competency and assessment they point at (each cascades to its parts).
+        await conn.execute(text("DELETE FROM mentorships WHERE id = :m"), {"m": derived["mentorship"]})
+        await conn.execute(text("DELETE FROM mentorship_programs WHERE id = :p"), {"p": derived["mentorship_program"]})
+        await conn.execute(text("DELETE FROM stretch_projects WHERE id = :p"), {"p": derived["stretch_project"]})
+        await conn.execute(text("DELETE FROM training_enrolments WHERE id = :e"), {"e": derived["training_enrolment"]})
+        await conn.execute(text("DELETE FROM training_programs WHERE id = :p"), {"p": derived["training_program"]})
+        # Calibration history keeps its participant (no cascade): it goes first.
+        for table in ("calibration_adjustments", "nine_box_placements", "review_acknowledgements", "review_evidence_runs"):
+            await conn.execute(text(f"DELETE FROM {table} WHERE cycle_id = :c"), {"c": derived["review_cycle"]})
+        # The cycle cascades to participants, nominations, reviews, answers and reopenings; then its template.
+        await conn.execute(text("DELETE FROM review_cycles WHERE id = :c"), {"c": derived["review_cycle"]})
+        await conn.execute(text("DELETE FROM review_templates WHERE id = :r"), {"r": derived["review_template"]})
+        await conn.execute(text("DELETE FROM tenant_settings WHERE tenant_id = :t"), {"t": seed.tenant})
         await conn.execute(text("DELETE FROM goals WHERE id = :g"), {"g": derived["goal"]})  # cascades to its parts
+        await conn.execute(text("DELETE FROM recognitions WHERE id = :r"), {"r": derived["recognition"]})  # and these
+        await conn.execute(text("DELETE FROM feedback WHERE id = :f"), {"f": derived["feedback"]})  # and its competencies
+        await conn.execute(text("DELETE FROM feedback_requests WHERE id = :r"), {"r": derived["feedback_request"]})
         await conn.execute(text("DELETE FROM competency_assessments WHERE id = :a"), {"a": derived["assessment"]})
         await conn.execute(text("DELETE FROM job_level_expectations WHERE job_level_id = :l"), {"l": derived["level"]})
         await conn.execute(text("DELETE FROM job_levels WHERE id = :l"), {"l": derived["level"]})

@@ -197,10 +197,19 @@ async def test_the_request_role_has_no_privilege_that_sidesteps_row_security(eng
     # Sanity: the role does hold data access to every tenant table (RLS, not grants, isolates),
     # except that append-only tables (the audit trail) can be read and added to, never changed.
     append_only = {t["name"] for t in catalog["tenant_tables"] if t.get("comment") == "append-only"}
-    assert append_only == {"audit_log"}
+    assert append_only == {"audit_log", "review_settings_changes", "anonymous_author_readings"}
     assert {g[0] for g in granted if g[2] == "INSERT"} == tenant_tables
     assert {g[0] for g in granted if g[2] == "DELETE"} == tenant_tables - append_only
     assert {g[0] for g in granted if g[2] == "UPDATE"} == tenant_tables - append_only
     # A SECURITY DEFINER function runs as its owner, past RLS.
     assert list(definers) == []
     assert can_create is False
+
+
+def test_readiness_tolerates_a_newer_schema_but_not_an_older_one():
+    from tenants.migrate import head_revision, schema_is_behind
+
+    assert schema_is_behind(head_revision()) is False
+    assert schema_is_behind("0001_foundation") is True  # known and older: this pod needs the upgrade
+    assert schema_is_behind("f00dcafe1234") is False  # unknown: a rolling upgrade migrated ahead of us
+    assert schema_is_behind(None) is True

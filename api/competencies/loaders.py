@@ -9,11 +9,13 @@ answered from what the request read before the change.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Sequence
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
+
+from api.graphql.loading import ContextLoaders
 
 from domain.competencies import assessments, framework, levels, profile, scale
 from domain.competencies.models import Competency, JobLevel
@@ -22,11 +24,9 @@ from domain.competencies.rules import ScaleLevel
 if TYPE_CHECKING:
     from api.graphql.context import RequestContext
 
-K = TypeVar("K")
-V = TypeVar("V")
 
 
-class CompetencyLoaders:
+class CompetencyLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -47,21 +47,6 @@ class CompetencyLoaders:
     async def _fetch_scale(session, keys: Sequence[str]) -> dict[str, list[ScaleLevel]]:
         return dict.fromkeys(keys, await scale.current_scale(session))
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-        remember: Callable[[dict[K, V]], None] | None = None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            if remember is not None:
-                remember(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     def _remember_profiles(self, found: dict[Any, list[profile.ProfileEntry]]) -> None:
         for entries in found.values():

@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from strawberry.dataloader import DataLoader
+
+from api.graphql.loading import ContextLoaders
 
 from domain.development import plans
 from domain.development.plan_models import DevelopmentPlan
@@ -24,7 +25,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class PlanLoaders:
+class PlanLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -42,21 +43,6 @@ class PlanLoaders:
 
         return as_actor
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-        remember: Callable[[dict[K, Any]], None] | None = None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            if remember is not None:
-                remember(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     def _remember(self, grouped: dict[Any, list[DevelopmentPlan]]) -> None:
         for rows in grouped.values():

@@ -16,6 +16,8 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from api.graphql.loading import ContextLoaders
+
 from api.graphql.errors import UserError
 from api.graphql.mutation import perform
 from domain.development import mentorship_queries, stretch_queries, training, training_queries
@@ -35,7 +37,7 @@ async def resolved(value: T | Awaitable[T]) -> T:
     return await value if inspect.isawaitable(value) else value
 
 
-class ProgramLoaders:
+class ProgramLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -71,16 +73,6 @@ class ProgramLoaders:
 
         return as_actor
 
-    def _loader(
-        self, fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]], memo: dict[K, V] | None
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     @staticmethod
     def _known(memo: dict[UUID, Any], loader: DataLoader, key: UUID | None) -> Any:

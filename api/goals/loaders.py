@@ -18,6 +18,8 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from api.graphql.loading import ContextLoaders
+
 from domain.goals import queries
 from domain.goals.models import Goal, GoalCheckIn, KeyResult
 from domain.pagination import Page
@@ -36,7 +38,7 @@ async def resolved(value: T | Awaitable[T]) -> T:
     return await value if inspect.isawaitable(value) else value
 
 
-class GoalLoaders:
+class GoalLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -62,21 +64,6 @@ class GoalLoaders:
 
         return as_actor
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-        remember: Callable[[dict[K, Any]], None] | None = None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            if remember is not None:
-                remember(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     async def _check_in_pages(self, keys: list[CheckInPageKey]) -> list[Page[GoalCheckIn]]:
         """Goals asking for the same page shape share one windowed statement."""

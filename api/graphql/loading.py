@@ -9,7 +9,7 @@ into one statement, run through the request's session lock.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -41,21 +41,3 @@ class ContextLoaders:
             return [found.get(key) for key in keys]
 
         return DataLoader(load_fn=batch)
-
-
-class SyncFirst(Generic[K, V]):
-    """A memo in front of a DataLoader: known keys answer synchronously."""
-
-    def __init__(self, loaders: ContextLoaders, fetch: Fetch) -> None:
-        self.known: dict[K, V] = {}
-        self._loader = loaders._loader(fetch, self.known)
-
-    def __call__(self, key: K | None) -> V | Awaitable[V | None] | None:
-        if key is None:
-            return None
-        hit = self.known.get(key)
-        return hit if hit is not None else self._loader.load(key)
-
-    def prime(self, rows: dict[K, V]) -> None:
-        for key, value in rows.items():
-            self.known.setdefault(key, value)

@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from strawberry.dataloader import DataLoader
+
+from api.graphql.loading import ContextLoaders
 
 from domain.one_on_ones import queries
 from domain.one_on_ones.models import ActionItem, Meeting, OneOnOne
@@ -30,7 +31,7 @@ async def resolved(value: T | Awaitable[T]) -> T:
     return await value if inspect.isawaitable(value) else value
 
 
-class OneOnOneLoaders:
+class OneOnOneLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -56,21 +57,6 @@ class OneOnOneLoaders:
 
         return as_actor
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-        remember: Callable[[dict[K, Any]], None] | None = None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            if remember is not None:
-                remember(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     def _remember(self, grouped: dict[Any, list[OneOnOne]]) -> None:
         for rows in grouped.values():

@@ -9,11 +9,13 @@ one statement.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Sequence
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
+
+from api.graphql.loading import ContextLoaders
 
 from domain.org import departments as department_service
 from domain.org import hierarchy
@@ -22,11 +24,9 @@ from domain.org.models import Department, Employee
 if TYPE_CHECKING:
     from api.graphql.context import RequestContext
 
-K = TypeVar("K")
-V = TypeVar("V")
 
 
-class OrgLoaders:
+class OrgLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.employees: dict[UUID, Employee] = {}
@@ -42,21 +42,6 @@ class OrgLoaders:
         self.manager_histories = self._loader(hierarchy.manager_histories, None)
         self._subtrees: dict[int | None, DataLoader] = {}
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-        remember: Callable[[dict[K, V]], None] | None = None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            if remember is not None:
-                remember(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     def _remember_employees(self, grouped: dict[UUID, list[Employee]]) -> None:
         for rows in grouped.values():

@@ -18,6 +18,8 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from api.graphql.loading import ContextLoaders
+
 from domain.competencies.models import Competency
 from domain.org.models import Employee
 from domain.pagination import Page
@@ -28,7 +30,6 @@ from domain.recognition.queries import Comments, Reactions
 if TYPE_CHECKING:
     from api.graphql.context import RequestContext
 
-K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,7 +48,7 @@ def then(value: T | Awaitable[T], convert: Callable[[T], R]) -> R | Awaitable[R]
     return convert(value)
 
 
-class RecognitionLoaders:
+class RecognitionLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -88,21 +89,6 @@ class RecognitionLoaders:
     async def _evidence(self, session, keys: Sequence[evidence.EvidenceKey]) -> dict[evidence.EvidenceKey, int]:
         return await evidence.recognition_counts(session, self._ctx.actor, keys, self._ctx.today)
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-        remember: Callable[[dict[K, V]], None] | None = None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            if remember is not None:
-                remember(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     def _by_shape(self, fetch: Callable[..., Awaitable[dict[UUID, Page[Any]]]], remember: bool = True):
         """Owners asking for the same page shape (first, after) share one windowed statement."""

@@ -10,11 +10,13 @@ costs the same number of statements for 100 participants as for 1,000. Mutations
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
+
+from api.graphql.loading import ContextLoaders
 
 from domain.reviews import cycles, nominations, queries, templates
 from domain.reviews.models import PeerNomination, Review, ReviewCycle, ReviewTemplate
@@ -25,8 +27,6 @@ from domain.reviews.settings import rating_scale
 if TYPE_CHECKING:
     from api.graphql.context import RequestContext
 
-K = TypeVar("K")
-V = TypeVar("V")
 T = TypeVar("T")
 
 NominationKey = tuple[UUID, UUID | None]  # (cycle, subject or None for every visible one)
@@ -36,7 +36,7 @@ async def resolved(value: T | Awaitable[T]) -> T:
     return await value if inspect.isawaitable(value) else value
 
 
-class ReviewLoaders:
+class ReviewLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -57,18 +57,6 @@ class ReviewLoaders:
         self.nominations: DataLoader[NominationKey, list[PeerNomination]] = DataLoader(load_fn=self._nominations)
         self._rating_scale = self._loader(self._fetch_rating_scale, None)
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     async def _visible_reviews(self, session, ids: Sequence[UUID]) -> dict[UUID, Review]:
         return await queries.visible_reviews_by_ids(session, self._ctx.actor, ids)

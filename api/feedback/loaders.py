@@ -18,6 +18,8 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from api.graphql.loading import ContextLoaders
+
 from domain.competencies.models import Competency
 from domain.feedback import queries
 from domain.feedback.models import Feedback, FeedbackAsk, FeedbackRequest
@@ -32,7 +34,7 @@ V = TypeVar("V")
 PageKey = tuple[UUID, int, tuple[datetime, UUID] | None]  # (employee, first, after)
 
 
-class FeedbackLoaders:
+class FeedbackLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
         self.reset()
@@ -60,21 +62,6 @@ class FeedbackLoaders:
 
         return as_actor
 
-    def _loader(
-        self,
-        fetch: Callable[[Any, Sequence[K]], Awaitable[dict[K, V]]],
-        memo: dict[K, V] | None,
-        remember: Callable[[dict[K, V]], None] | None = None,
-    ) -> DataLoader[K, V | None]:
-        async def batch(keys: list[K]) -> list[V | None]:
-            found = await self._ctx.run(fetch, keys)
-            if memo is not None:
-                memo.update(found)
-            if remember is not None:
-                remember(found)
-            return [found.get(key) for key in keys]
-
-        return DataLoader(load_fn=batch)
 
     def _by_shape(self, fetch: Callable[..., Awaitable[dict[UUID, Page[Feedback]]]]):
         """Employees asking for the same page shape (first, after) share one windowed statement."""

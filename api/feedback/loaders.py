@@ -13,7 +13,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -28,8 +28,6 @@ from domain.pagination import Page
 if TYPE_CHECKING:
     from api.graphql.context import RequestContext
 
-K = TypeVar("K")
-V = TypeVar("V")
 
 PageKey = tuple[UUID, int, tuple[datetime, UUID] | None]  # (employee, first, after)
 

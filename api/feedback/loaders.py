@@ -13,7 +13,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TypeVar, TYPE_CHECKING, Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 PageKey = tuple[UUID, int, tuple[datetime, UUID] | None]  # (employee, first, after)
 
+
+V = TypeVar("V")
 
 class FeedbackLoaders(ContextLoaders):
     def __init__(self, ctx: RequestContext) -> None:

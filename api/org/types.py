@@ -7,7 +7,6 @@ per field.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 

@@ -27,7 +27,7 @@ from domain.reviews.models import (
     CycleParticipant, CycleStatus, NominationStatus, PeerNomination, QuestionKind, Review, ReviewAnswer, ReviewCycle,
     ReviewerKind, ReviewStatus, ReviewTemplate, TemplateQuestion, TemplateSection,
 )
-from domain.reviews.rules import Question, RatingLevel, ScaleKind, Tally
+from domain.reviews.rules import Question, ScaleKind, Tally
 
 if TYPE_CHECKING:
     from api.competencies.types import CompetencyType, JobLevelType

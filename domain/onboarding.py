@@ -60,6 +60,21 @@ async def onboard_tenant(
     return Onboarded(tenant, admin)
 
 
+async def set_tenant_introspection(owner_session: AsyncSession, tenant_id: UUID, enabled: bool, operator: str) -> Tenant:
+    """Let one tenant's developers introspect the schema in production (recorded in its audit log)."""
+    tenant = await registry.by_id(owner_session, tenant_id)
+    if tenant is None:
+        raise NotFound("Tenant", ["id"])
+    before = tenant.settings.get("introspection") is True
+    tenant.settings = {**tenant.settings, "introspection": enabled}
+    await owner_session.flush()
+    if before != enabled:
+        await bind_tenant(owner_session, tenant.id)
+        await audit.record(owner_session, f"platform:{operator}", "tenant.introspection", "Tenant", tenant.id,
+                           {"introspection": before}, {"introspection": enabled})
+    return tenant
+
+
 async def change_tenant_status(owner_session: AsyncSession, tenant_id: UUID, status: TenantStatus, operator: str) -> Tenant:
     """Suspend or reactivate; the tenant's own audit log records which operator did it."""
     tenant = await registry.by_id(owner_session, tenant_id)

@@ -225,6 +225,8 @@ async def _execute(services: Services, request: Request, job: _Request) -> _Outc
     if auth.tenant is not None:
         structlog.contextvars.bind_contextvars(tenant_id=str(auth.tenant.id))
     await services.rate_limiter.admit(principal_key, str(auth.tenant.id) if auth.tenant else None, job.shape.cost)
+    if job.shape.introspection and not _introspection_allowed(services, auth):
+        raise BadRequest(400, "Introspection is disabled", code="INTROSPECTION_DISABLED")
     if auth.tenant is None:
         return await _run(services, None, auth, job)
     async with tenant_session(services.app_engine, auth.tenant.id) as session:
@@ -383,6 +385,13 @@ def _idempotency_key(request: Request) -> str | None:
     if not _IDEMPOTENCY_KEY.match(key):
         raise BadRequest(400, "Idempotency-Key must be 1 to 200 visible ASCII characters", code="BAD_REQUEST")
     return key
+
+
+def _introspection_allowed(services: Services, auth) -> bool:
+    """Off in production unless set globally, or turned on for one tenant's developers by an operator."""
+    if services.limits.introspection:
+        return True
+    return auth.tenant is not None and auth.tenant.settings.get("introspection") is True
 
 
 def _name(params: GraphQLParams | None) -> str | None:

@@ -102,8 +102,6 @@ def check(schema: GraphQLSchema, query: str, operation_name: str | None, variabl
         raise QueryRejected("TOO_MANY_DIRECTIVES", f"The query uses {shape.directives} directives; the limit is {limits.max_directives}")
     if shape.cost > limits.max_cost:
         raise QueryRejected("QUERY_TOO_COMPLEX", f"The query would cost {shape.cost}; the limit is {limits.max_cost}")
-    if shape.introspection and not limits.introspection:
-        raise QueryRejected("INTROSPECTION_DISABLED", "Introspection is disabled")
     return shape
 
 

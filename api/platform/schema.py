@@ -8,7 +8,7 @@ from api.graphql.errors import UserError, user_errors
 from api.graphql.ids import require_uuid
 from api.org.types import Ctx, EmployeeType, TenantType
 from domain.errors import DomainError, DomainErrors, Forbidden
-from domain.onboarding import change_tenant_status, onboard_tenant
+from domain.onboarding import change_tenant_status, onboard_tenant, set_tenant_introspection
 from tenants import registry
 from tenants.models import TenantStatus
 from tenants.session import provisioning_session
@@ -28,6 +28,12 @@ class CreateTenantInput:
 @strawberry.input
 class TenantIdInput:
     id: strawberry.ID
+
+
+@strawberry.input
+class SetTenantIntrospectionInput:
+    id: strawberry.ID
+    enabled: bool
 
 
 @strawberry.type
@@ -76,6 +82,18 @@ class PlatformMutations:
         except (DomainError, DomainErrors) as error:
             return CreateTenantPayload(tenant=None, admin=None, errors=user_errors(error))
         return CreateTenantPayload(tenant=onboarded.tenant, admin=onboarded.admin, errors=[])
+
+    @strawberry.mutation(description="Turn schema introspection on (or off) for one tenant's developers in production.")
+    async def set_tenant_introspection(self, info: Ctx, input: SetTenantIntrospectionInput) -> TenantPayload:
+        try:
+            _require_platform_admin(info)
+            tenant_id = require_uuid(input.id, "Tenant", "id")
+            principal = info.context.principal
+            async with provisioning_session(info.context.services.owner_engine) as session:
+                tenant = await set_tenant_introspection(session, tenant_id, input.enabled, f"{principal.issuer}|{principal.subject}")
+        except (DomainError, DomainErrors) as error:
+            return TenantPayload(tenant=None, errors=user_errors(error))
+        return TenantPayload(tenant=tenant, errors=[])
 
     @strawberry.mutation
     async def suspend_tenant(self, info: Ctx, input: TenantIdInput) -> TenantPayload:

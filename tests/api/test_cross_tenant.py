@@ -521,6 +521,10 @@ OPS = [
        lambda t, b: {"input": {"goalId": b.goal, "keyResultId": t, "value": 99, "confidence": "OFF_TRACK"}},
        not_found("checkInGoal", "checkIn", ["input", "keyResultId"], NO_KEY_RESULT)),
     # platform operators: an ID that is not a tenant ID (here A's employee) names no tenant
+    Op("setTenantIntrospection-id", "Mutation.setTenantIntrospection(input.id)", "Tenant", "manager",
+       mutation("setTenantIntrospection", "SetTenantIntrospectionInput", "tenant"),
+       lambda t, b: {"input": {"id": t, "enabled": True}},
+       not_found("setTenantIntrospection", "tenant", ["input", "id"], "Tenant not found"), token="platform"),
     Op("suspendTenant-id", "Mutation.suspendTenant(input.id)", "Tenant", "manager", SUSPEND,
        lambda t, b: {"input": {"id": t}}, not_found("suspendTenant", "tenant", ["input", "id"], "Tenant not found"),
        token="platform"),

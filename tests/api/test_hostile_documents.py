@@ -129,3 +129,18 @@ async def test_production_serves_no_graphiql_and_no_dev_issuer(production_client
         "/graphql", json={"query": "{ viewer { employee { email } } }"}, headers={"Authorization": f"Bearer {production_token}"}
     )
     assert ok.status_code == 200 and "x-sql-statements" not in ok.headers
+
+
+async def test_an_operator_can_open_introspection_for_one_tenant_only(api, production_client, idp, tenant, other_tenant):
+    opened = await api.gql(
+        "mutation($i: SetTenantIntrospectionInput!) { setTenantIntrospection(input: $i) { errors { code } } }",
+        {"i": {"id": tenant.id, "enabled": True}}, token=api.platform_token(),
+    )
+    assert opened.data["setTenantIntrospection"]["errors"] == []
+    query = {"query": "{ __schema { queryType { name } } }"}
+    for handle, status in ((tenant, 200), (other_tenant, 400)):
+        token = idp.mint(PLATFORM_IDP, {"email": handle.admin_email, "tenant": handle.slug})
+        response = await production_client.post("/graphql", json=query, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == status, response.text
+    log = await tenant.gql("{ auditLog { edges { node { action after } } } }")
+    assert log.data["auditLog"]["edges"][0]["node"] == {"action": "tenant.introspection", "after": {"introspection": True}}

@@ -48,3 +48,18 @@ async def test_readiness_reports_draining(settings):
             assert (await client.get("/healthz")).status_code == 200  # alive, just not taking traffic
     finally:
         server.stop()
+
+
+async def test_sigterm_closes_live_subscriptions_with_a_reason(settings, tenant):
+    from tests.api.test_subscriptions import RECEIVED, Socket
+
+    tuned = settings.model_copy(update={"port": free_port(), "dev_issuer_url": settings.dev_issuer})
+    app = create_app(tuned)
+    server = ServerThread(app, tuned.port, grace_seconds=2).start()
+    socket = await Socket.open(server.url, tenant.admin_token)
+    await socket.subscribe("1", RECEIVED)
+    server.server.handle_exit(signal.SIGTERM, None)
+    code, reason = await socket.close_code()
+    assert code in (1001, 1012), (code, reason)  # going away / service restart: the client reconnects elsewhere
+    server.thread.join(timeout=10)
+    assert not server.thread.is_alive()

@@ -9,6 +9,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from api.audit.schema import AuditQuery
+from api.compensation.schema import CompensationMutations, CompensationQuery
 from api.competencies.assessment_mutations import AssessmentMutations
 from api.competencies.competency_mutations import CompetencyMutations
 from api.competencies.framework_mutations import FrameworkMutations
@@ -32,6 +33,10 @@ from api.goals.key_result_mutations import KeyResultMutations
 from api.goals.queries import GoalQuery
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node, register_node, resolve_node
+from api.insights.queries import InsightsQuery
+from api.insights.leadership_mutations import LeadershipMutations, LeadershipQuery
+from api.insights.readiness_mutations import ReadinessMutations
+from api.insights.readiness_types import ReadinessQuery
 from api.one_on_ones.mutations import OneOnOneMutations
 from api.one_on_ones.queries import OneOnOneQuery
 from api.org.department_mutations import DepartmentMutations
@@ -108,7 +113,9 @@ class CoreQuery:
 
 Query = merge_types(
     "Query", (CoreQuery, OrgQuery, CompetencyQuery, GoalQuery, OneOnOneQuery, DevelopmentPlanQuery, RecognitionQuery,
-     MentorshipQuery, StretchQuery, TrainingQuery, ReviewQuery, ReviewResultQuery, AuditQuery, PlatformQuery)
+     MentorshipQuery, StretchQuery, TrainingQuery, ReviewQuery, ReviewResultQuery, AuditQuery, InsightsQuery, CompensationQuery,
+     LeadershipQuery, ReadinessQuery,
+     PlatformQuery)
 )
 Mutation = merge_types(
     "Mutation",
@@ -121,6 +128,8 @@ Mutation = merge_types(
         RecognitionMutations, FeedbackMutations,
         TemplateMutations, CycleMutations, NominationMutations, ReviewMutations,
         ReviewSettingsMutations, CalibrationMutations,
+        CompensationMutations,
+        LeadershipMutations, ReadinessMutations,
     ),
 )
 # Served over WebSocket only (api/realtime); each context adds its subscription class here.

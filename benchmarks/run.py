@@ -352,12 +352,20 @@ def measure(bench: Bench, name: str, target: Process, cycles: list[list[screens.
             on_window(edge)
 
     processes = min(clients, args.loadgen_processes)
-    result, measure_from, end_at = run_load(target.url, plans, processes, args.warmup, args.duration, at_edge)
-    peak = bench.sampler.window.get(target.name, 0)
-    run = summarize(name, target.name, clients, result, end_at - measure_from, edges["start"], edges["end"], peak)
-    bench.runs.append(run)
-    print_row(run)
-    return run
+    best = None
+    for attempt in range(1 + (0 if on_window else args.busy_retries)):
+        result, measure_from, end_at = run_load(target.url, plans, processes, args.warmup, args.duration, at_edge)
+        peak = bench.sampler.window.get(target.name, 0)
+        run = summarize(name, target.name, clients, result, end_at - measure_from, edges["start"], edges["end"], peak)
+        run["attempts"] = attempt + 1
+        if best is None or run["other_cpu_share"] < best["other_cpu_share"]:
+            best = run
+        if run["other_cpu_share"] <= args.max_other:
+            break
+        print(f"    (other work used {run['other_cpu_share']:.0%} of the CPUs during this run; measuring again)", flush=True)
+    bench.runs.append(best)
+    print_row(best)
+    return best
 
 
 # --- checks before timing -----------------------------------------------------------------------
@@ -616,6 +624,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--loadgen-processes", type=int, default=2, help="load generator processes (at most one per client)")
     parser.add_argument("--reseed", action="store_true", help="recreate and reseed the bench database")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor")
+    parser.add_argument("--max-other", type=float, default=0.15,
+                        help="a run during which other processes used more than this share of the CPUs is repeated")
+    parser.add_argument("--busy-retries", type=int, default=2, help="repeats of a run disturbed by other work")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup = 3.0, 1.0

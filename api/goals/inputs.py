@@ -11,8 +11,11 @@ from api.goals.types import DirectionType, GoalType
 from api.graphql.errors import UserError
 from api.graphql.ids import uuid_of
 from api.graphql.mutation import perform
+from api.insights.types import MetricNameType, MetricScopeInput, scope_from
 from api.org.types import Ctx
+from domain.errors import DomainError, ErrorCode
 from domain.goals.goals import MeasureSpec
+from domain.insights.metrics import MetricName, Scope, ScopeKind
 
 _NOTHING = UUID(int=0)  # a malformed ID in a list: the domain reports it as not found, at its index
 
@@ -29,6 +32,11 @@ class MetricInput:
     direction: DirectionType | None = strawberry.field(
         default=None, description="Implied by the target when omitted; INCREASE for a relative target alone."
     )
+    source: MetricNameType | None = strawberry.field(
+        default=None, description="Track the value live from this platform metric (with `scope`): the baseline is its "
+        "value on the start date and `baseline` is ignored; the current value updates itself."
+    )
+    scope: MetricScopeInput | None = strawberry.field(default=None, description="The scope of `source`.")
 
 
 @strawberry.input(description="A key result: a measurable target with its weight (percent of the goal's progress).")
@@ -53,7 +61,21 @@ def decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(repr(float(value)))
 
 
+def _tracked(value: MetricInput | KeyResultInput) -> tuple[MetricName | None, Scope | None]:
+    source = getattr(value, "source", None)
+    if source is None:
+        return None, None
+    if value.scope is None:
+        raise DomainError(ErrorCode.REQUIRED, "A tracked metric names its scope", ["metric", "scope"])
+    scope = scope_from(value.scope, ["metric", "scope"])
+    if scope is None:  # a malformed or wrong-type ID: not found, under the field it was given in
+        kind = ScopeKind.DEPARTMENT if value.scope.department_id is not None else ScopeKind.MANAGER
+        scope = Scope(kind, _NOTHING)
+    return MetricName(source), scope
+
+
 def spec_of(value: MetricInput | KeyResultInput, weight: float | None = None) -> MeasureSpec:
+    source, scope = _tracked(value)
     return MeasureSpec(
         name=value.name,
         unit=value.unit or "",
@@ -62,6 +84,8 @@ def spec_of(value: MetricInput | KeyResultInput, weight: float | None = None) ->
         relative_change_percent=decimal(value.relative_change_percent),
         direction=value.direction,
         weight=decimal(weight),
+        source=source,
+        tracked_scope=scope,
     )
 
 

@@ -14,7 +14,7 @@ from api.graphql.node import register_node
 from api.graphql.pagination import Connection, connection, page_request
 from api.graphql.selection import selected_under
 from api.org.types import Ctx
-from domain.goals import queries
+from domain.goals import queries, tracking
 from domain.goals.queries import GoalFilter
 
 _NO_MATCH = UUID(int=0)  # an ID that is malformed or of another tenant filters to nothing
@@ -75,7 +75,11 @@ class GoalQuery:
     @strawberry.field(description="A goal you can see; null otherwise.")
     async def goal(self, info: Ctx, id: strawberry.ID) -> GoalType | None:
         raw = uuid_of(id, "Goal")
-        return None if raw is None else await info.context.goals.get_goal(raw)
+        goal = None if raw is None else await info.context.goals.get_goal(raw)
+        if goal is not None and goal.metric_source is not None:
+            # A goal tracked live measures itself on read (domain/goals/tracking.py).
+            await info.context.run(tracking.refresh, goal, info.context.today)
+        return goal
 
     @strawberry.field(description="The goal and the goals aligned below it that you can see, level by level.")
     async def goal_tree(self, info: Ctx, root_id: strawberry.ID) -> list[GoalTreeNodeType] | None:

@@ -68,6 +68,9 @@ class GoalMetricType:
     )
     direction: DirectionType
     current: float | None = strawberry.field(description="The latest checked-in value; null before the first check-in.")
+    source: str | None = strawberry.field(
+        default=None, description="The platform metric (a MetricName) the value is tracked from live; null when checked in by hand."
+    )
 
 
 def metric_type(goal: Goal) -> GoalMetricType | None:
@@ -83,6 +86,7 @@ def metric_type(goal: Goal) -> GoalMetricType | None:
         ),
         direction=Direction(goal.metric_direction),
         current=number(goal.metric_current),
+        source=goal.metric_source,
     )
 
 

@@ -17,6 +17,7 @@ from api.graphql.context import RequestContext
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node
 from api.graphql.pagination import Connection
+from api.insights.leadership_period import PeriodInput
 from domain.org import policy
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role
 from tenants.models import Tenant, TenantStatus
@@ -27,6 +28,8 @@ TenantStatusType = strawberry.enum(TenantStatus, name="TenantStatus")
 
 if TYPE_CHECKING:
     from api.reviews.results_types import ReviewResultType, ReviewSettingsType
+    from api.insights.leadership_types import LeadershipEffectivenessType
+    from api.insights.readiness_types import PromotionReadinessType
     from api.competencies.types import CompetencyAssessmentType, CompetencyProfileEntryType, JobLevelType
     from api.development.plan_types import DevelopmentPlanType
     from api.feedback.types import FeedbackInboxType, FeedbackType
@@ -163,6 +166,29 @@ class EmployeeType(Node):
         from api.reviews.results_queries import employee_review_result
 
         return await employee_review_result(info, self, cycle_id)
+
+    @strawberry.field(
+        description="The leadership effectiveness index of a people-manager over a period, with its components, "
+        "trend and explanation: for the manager, their managers up the chain and HR admins; null otherwise and for "
+        "employees without reports."
+    )
+    async def leadership_effectiveness(
+        self, info: Ctx, period: PeriodInput
+    ) -> Annotated[LeadershipEffectivenessType, strawberry.lazy("api.insights.leadership_types")] | None:
+        from api.insights.leadership_types import employee_leadership_effectiveness
+
+        return await employee_leadership_effectiveness(info, self, period)
+
+    @strawberry.field(
+        description="Readiness for a target job level, criterion by criterion with evidence: for the employee, their "
+        "managers up the chain and HR admins; null otherwise or for an unknown level."
+    )
+    async def promotion_readiness(
+        self, info: Ctx, target_level_id: strawberry.ID
+    ) -> Annotated[PromotionReadinessType, strawberry.lazy("api.insights.readiness_types")] | None:
+        from api.insights.readiness_types import employee_promotion_readiness
+
+        return await employee_promotion_readiness(info, self, target_level_id)
 
     @strawberry.field(description="Active employees who report directly to this one.")
     def direct_reports(self, info: Ctx) -> list[EmployeeType]:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
-from domain.goals import policy, rules
+from domain.goals import policy, rules, tracking
 from domain.goals.models import (
     Direction, Goal, GoalCompetency, GoalKind, GoalScope, GoalStatus, KeyResult, Visibility,
 )
@@ -48,6 +48,8 @@ class MeasureSpec:
     relative_change_percent: Decimal | None = None
     direction: Direction | None = None
     weight: Decimal | None = None
+    source: Any = None  # a MetricName: the goal's metric is tracked live (domain/goals/tracking.py)
+    tracked_scope: Any = None  # its Scope; None with a source means an unknown scope
 
 
 @dataclass(slots=True)
@@ -202,6 +204,8 @@ async def create_goal(session: AsyncSession, actor: Actor, data: NewGoal, today:
     weight = check_weight(data.weight)
     if data.metric is not None and data.key_results:
         raise DomainError(ErrorCode.INVALID, "A goal measures a metric or key results, not both", ["keyResults"])
+    if data.metric is not None and data.metric.source is not None:
+        data.metric.baseline = await tracking.baseline(session, actor, data.metric.source, data.metric.tracked_scope, start)
     metric = clean_measure(data.metric, ["metric"]) if data.metric is not None else None
     key_results = _new_key_results(data)
     if data.status == GoalStatus.ACTIVE and metric is None and not key_results:
@@ -215,6 +219,7 @@ async def create_goal(session: AsyncSession, actor: Actor, data: NewGoal, today:
         weight=weight, created_by=actor.employee_id,
     )
     apply_metric(goal, metric)
+    _track(goal, data.metric)
     session.add(goal)
     await session.flush()
     for position, (measure, kr_weight) in enumerate(key_results):
@@ -286,15 +291,27 @@ def _change_dates(goal: Goal, changes: dict[str, Any]) -> None:
     goal.start_date, goal.due_date = start, due
 
 
-async def _change_metric(session: AsyncSession, goal: Goal, spec: MeasureSpec | None) -> None:
+def _track(goal: Goal, spec: MeasureSpec | None) -> None:
+    """Bind (or unbind) the platform metric; a tracked metric starts at its baseline."""
+    source = spec.source if spec is not None else None
+    tracking.bind(goal, source, spec.tracked_scope if spec is not None else None)
+    if source is not None:
+        goal.metric_current = goal.metric_baseline
+
+
+async def _change_metric(session: AsyncSession, actor: Actor, goal: Goal, spec: MeasureSpec | None) -> None:
     if spec is None:
         if goal.status == GoalStatus.ACTIVE:
             raise DomainError(ErrorCode.INVALID, "An active goal keeps its measurable target", ["metric"])
         apply_metric(goal, None)
+        _track(goal, None)
         return
     if (await key_results_by_goal_ids(session, [goal.id]))[goal.id]:
         raise DomainError(ErrorCode.INVALID, "A goal measures a metric or key results, not both", ["metric"])
+    if spec.source is not None:
+        spec.baseline = await tracking.baseline(session, actor, spec.source, spec.tracked_scope, goal.start_date)
     apply_metric(goal, clean_measure(spec, ["metric"]))
+    _track(goal, spec)
 
 
 async def update_goal(session: AsyncSession, actor: Actor, goal_id: UUID, changes: dict[str, Any]) -> Goal:
@@ -317,7 +334,7 @@ async def update_goal(session: AsyncSession, actor: Actor, goal_id: UUID, change
     if "weight" in changes:
         goal.weight = check_weight(changes["weight"])
     if "metric" in changes:
-        await _change_metric(session, goal, changes["metric"])
+        await _change_metric(session, actor, goal, changes["metric"])
     return await touch(session, goal)
 
 

@@ -74,6 +74,10 @@ class Goal(SQLModel, table=True):
     metric_direction: str | None = None
     metric_current: Decimal | None = None
     metric_relative_change_percent: Decimal | None = None
+    # Tracked live: the platform metric and scope the metric's value comes from (migration 0010).
+    metric_source: str | None = None
+    metric_scope_kind: str | None = None
+    metric_scope_id: UUID | None = None
     created_by: UUID | None = None
     completed_on: date | None = None
     created_at: datetime | None = Field(default=None, sa_column=timestamp_column())
@@ -121,4 +125,5 @@ class GoalCheckIn(SQLModel, table=True):
     note: str | None = None
     author_id: UUID | None = None
     checked_in_on: date
+    automatic: bool = False  # written by tracking (domain/goals/tracking.py), one per goal and day
     recorded_at: datetime | None = Field(default=None, sa_column=timestamp_column())

@@ -31,6 +31,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
+from domain import audit
 from domain.actor import Actor
 from domain.columns import timestamp_column
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
@@ -261,6 +262,9 @@ async def adjust_final_rating(
     session.add(adjustment)
     await session.flush()
     await session.refresh(adjustment, ["adjusted_at"])
+    await audit.record(session, actor, "calibration.adjusted", "Employee", subject_id,
+                       {"cycleId": str(cycle.id), "rating": previous.rating},
+                       {"cycleId": str(cycle.id), "rating": rating, "reason": cleaned})
     return cycle, final_rating(previous.manager_rating, adjustment, settings)
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import audit
 from domain.actor import Actor
 from domain.errors import Forbidden, NotFound
 from domain.persistence import session_tenant
@@ -131,6 +132,8 @@ async def reopen_review(session: AsyncSession, actor: Actor, review_id: UUID, re
     review.reopened_count += 1
     review.updated_at = func.now()
     await session.flush()
+    await audit.record(session, actor, "review.reopened", "Review", review.id,
+                       {"status": ReviewStatus.SUBMITTED.value}, {"status": review.status, "reason": cleaned})
     await session.refresh(review)
     return review
 

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
+from domain import audit
 from domain.actor import Actor
 from domain.columns import timestamp_column
 from domain.competencies.rules import clean_at
@@ -205,4 +206,10 @@ async def update_review_settings(session: AsyncSession, actor: Actor, changes: S
             for name in changed
         ])
     )
+    if "hrCanSeeAnonymousAuthors" in changed:
+        # Who may unmask anonymous authors is the most sensitive switch there is: it goes on the audit trail.
+        state = "enabled" if after.hr_can_see_anonymous_authors else "disabled"
+        await audit.record(session, actor, f"review_settings.anonymous_authors_{state}", "Tenant", session_tenant(session),
+                           {"hrCanSeeAnonymousAuthors": old["hrCanSeeAnonymousAuthors"]},
+                           {"hrCanSeeAnonymousAuthors": new["hrCanSeeAnonymousAuthors"]})
     return after

@@ -31,6 +31,8 @@ APPEND_ONLY = {"audit_log", "review_settings_changes", "anonymous_author_reading
 SEEDED_ROWS = {
     "departments": 1, "employees": 2, "manager_assignments": 1, "employee_identities": 1, "idempotency_keys": 1,
     "audit_log": 1,
+    "leadership_index_weights": 1, "promotion_criteria": 1, "promotion_criteria_competencies": 1,
+    "bonus_targets": 1, "bonus_formulas": 1, "compensation_cycles": 1, "bonus_proposals": 1,
     "proficiency_levels": 1, "competencies": 1, "competency_indicators": 1, "job_levels": 1,
     "job_level_expectations": 1, "competency_assessments": 1,
     "goals": 1, "key_results": 1, "goal_competencies": 1, "goal_check_ins": 1,
@@ -114,6 +116,15 @@ _FRAMEWORK_AND_GOALS = [
     "INSERT INTO competencies (tenant_id, id, name, category) VALUES (:t, :competency, :tag, 'LEADERSHIP')",
     "INSERT INTO competency_indicators (tenant_id, competency_id, level, description) VALUES (:t, :competency, 9, 'x')",
     "INSERT INTO job_levels (tenant_id, id, name, rank, track) VALUES (:t, :level, :tag, 99, 'MANAGER')",
+    "INSERT INTO promotion_criteria (tenant_id, job_level_id, min_final_rating) VALUES (:t, :level, 3)",
+    "INSERT INTO promotion_criteria_competencies (tenant_id, job_level_id, competency_id, level) VALUES (:t, :level, :competency, 2)",
+    "INSERT INTO leadership_index_weights (tenant_id, weights) VALUES (:t, '{}')",
+    "INSERT INTO bonus_targets (tenant_id, job_level_id, amount, currency) VALUES (:t, :level, 1000, 'EUR')",
+    "INSERT INTO bonus_formulas (tenant_id, version, definition) VALUES (:t, 99, '{}')",
+    "INSERT INTO compensation_cycles (tenant_id, id, name, budget, currency, status, formula_version) "
+    "VALUES (:t, :comp_cycle, :tag, 1000, 'EUR', 'OPEN', 99)",
+    "INSERT INTO bonus_proposals (tenant_id, id, cycle_id, employee_id, amount, status) "
+    "VALUES (:t, :bonus_proposal, :comp_cycle, :report, 100, 'PROPOSED')",
     "INSERT INTO job_level_expectations (tenant_id, job_level_id, competency_id, expected_level) "
     "VALUES (:t, :level, :competency, 9)",
     "INSERT INTO competency_assessments (tenant_id, id, employee_id, competency_id, level, source, assessed_on) "
@@ -224,7 +235,7 @@ def _derived_ids(seed: Seed) -> dict[str, uuid.UUID]:
              "review_template", "template_section", "template_question", "review_cycle", "nomination", "review",
              "review_answer", "review_reopening", "adjustment", "placement", "settings_change", "author_reading",
              "mentorship_program", "mentor", "mentorship", "mentorship_session", "stretch_project", "stretch_application",
-             "training_program", "training_enrolment", "feedback_request", "feedback")
+             "training_program", "training_enrolment", "feedback_request", "feedback", "comp_cycle", "bonus_proposal")
     return {name: uuid.uuid5(seed.boss, name) for name in names}
 
 
@@ -262,6 +273,12 @@ async def _unseed(app: AsyncEngine, seed: Seed) -> None:
         await conn.execute(text("DELETE FROM feedback_requests WHERE id = :r"), {"r": derived["feedback_request"]})
         await conn.execute(text("DELETE FROM competency_assessments WHERE id = :a"), {"a": derived["assessment"]})
         await conn.execute(text("DELETE FROM job_level_expectations WHERE job_level_id = :l"), {"l": derived["level"]})
+        await conn.execute(text("DELETE FROM promotion_criteria WHERE job_level_id = :l"), {"l": derived["level"]})  # and its competencies
+        await conn.execute(text("DELETE FROM leadership_index_weights WHERE tenant_id = :t"), {"t": seed.tenant})
+        # The compensation cycle cascades to its proposals; then the formula it pinned and the level's target.
+        await conn.execute(text("DELETE FROM compensation_cycles WHERE id = :c"), {"c": derived["comp_cycle"]})
+        await conn.execute(text("DELETE FROM bonus_formulas WHERE tenant_id = :t AND version = 99"), {"t": seed.tenant})
+        await conn.execute(text("DELETE FROM bonus_targets WHERE job_level_id = :l"), {"l": derived["level"]})
         await conn.execute(text("DELETE FROM job_levels WHERE id = :l"), {"l": derived["level"]})
         await conn.execute(text("DELETE FROM competency_indicators WHERE competency_id = :c"), {"c": derived["competency"]})
         await conn.execute(text("DELETE FROM competencies WHERE id = :c"), {"c": derived["competency"]})

@@ -1,0 +1,1 @@
+"""GraphQL for compensation cycles, bonus formulas, recommendations and proposals."""

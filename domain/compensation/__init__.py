@@ -1,0 +1,1 @@
+"""Compensation: cycles, versioned bonus formulas, recommendations and proposals."""

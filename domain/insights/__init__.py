@@ -1,0 +1,1 @@
+"""Insights: named metrics computed from the tenant's own data."""

@@ -268,6 +268,7 @@ class Bench:
     tokens: dict[str, str] = field(default_factory=dict)
     runs: list[dict] = field(default_factory=list)
     not_built: list[dict] = field(default_factory=list)
+    postgres: str = ""
 
     def token(self, email: str) -> str:
         if email not in self.tokens:
@@ -472,11 +473,11 @@ def budgets(runs: list[dict], floor_ratios: dict, statement_checks: dict, rss_af
             continue
         limit = next((s.budget_p99_ms for s in screens.SCREENS if s.name == run["screen"]), 150.0)
         for bound in sorted({limit, 150.0}):
-            checks.append({"budget": f"{run['screen']}: p99 < {bound:.0f} ms at {top} clients",
+            checks.append({"budget": f"{run['screen']}: p99 < {bound:.0f} ms at {top} client{'s' if top != 1 else ''}",
                            "value": run["p99_ms"], "met": run["p99_ms"] is not None and run["p99_ms"] < bound})
     for key, ratio in floor_ratios.items():
         if key.endswith(f"@{top}"):
-            checks.append({"budget": f"{key.split('@')[0]}: >= 0.5 of the floor's throughput at {top} clients",
+            checks.append({"budget": f"{key.split('@')[0]}: >= 0.5 of the floor's throughput at {top} client{'s' if top != 1 else ''}",
                            "value": ratio, "met": ratio >= 0.5})
     for name, check in statement_checks.items():
         checks.append({"budget": f"{name}: SQL statements constant in page size", "value": check,
@@ -662,6 +663,7 @@ def main(argv: list[str] | None = None) -> None:
     sampler.start()
     bench = Bench(args, url, seeded["fixtures"], Probe(url), sampler, key)
     bench.not_built = screens.not_built_yet(schema._schema)
+    bench.postgres = bench.probe.query("SHOW server_version")["server_version"]
     profile_out = RESULTS / f"profile-{args.profile}" if args.profile else None
     skipped: list[dict] = []
     statement_checks: dict = {}
@@ -710,7 +712,7 @@ def report(bench: Bench, seeded: dict, reused: bool, skipped: list, statement_ch
         print(f"budget {verdict:>6}: {check['budget']} ({check['value']})")
     print(f"total {elapsed:.0f} s")
     result = {
-        "machine": machine(),
+        "machine": {**machine(), "postgres": bench.postgres},
         "load_generator": f"same machine, {bench.args.loadgen_processes} processes max, httpx HTTP/1.1 keep-alive",
         "settings": {"duration_s": bench.args.duration, "warmup_s": bench.args.warmup, "clients": bench.args.clients,
                      "server_env": bench.mode, "server_pool_size": SERVER_POOL,

@@ -39,7 +39,8 @@ def _server_url() -> str:
         return url
     from tenants.embedded import start_embedded_postgres
 
-    return start_embedded_postgres(Path(tempfile.mkdtemp(prefix="hr-test-pg-")), cleanup=True)
+    # Many servers with their own pools run during the suite: more than the default 100.
+    return start_embedded_postgres(Path(tempfile.mkdtemp(prefix="hr-test-pg-")), cleanup=True, max_connections=400)
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -83,6 +84,7 @@ def settings(database_url: str, idp: FakeIdentityProvider, tmp_path_factory) -> 
         HR_DEV_AUTH=True,
         HR_TRUSTED_ISSUERS=idp.issuer(PLATFORM_IDP),
         HR_JWKS_MIN_REFRESH_SECONDS=0.5,
+        HR_DB_POOL_SIZE=5,  # the suite starts many servers against one database
         # The suite is one busy client; tests/api/test_rate_limits.py runs its own strict server.
         HR_RATE_PRINCIPAL_REQUESTS="100000/minute",
         HR_RATE_TENANT_REQUESTS="100000/minute",

@@ -40,7 +40,7 @@ schema-check: install
 lint: install
 	$(BIN)/lint-imports
 
-# `make bench` (about 4 minutes, plus ~1-2 minutes of seeding the first time);
+# `make bench` (about 7-8 minutes with the tenant-scaling phase, plus ~2 minutes of seeding the first time);
 # `make bench BENCH_ARGS="--quick"` or "--profile directory" (see benchmarks/run.py).
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -87,7 +87,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from api.app import create_app
     from api.server import GracefulServer
 
-    GracefulServer(create_app(settings), settings.host, settings.port, settings.shutdown_grace_seconds).run()
+    GracefulServer(
+        create_app(settings),
+        settings.host,
+        settings.port,
+        settings.shutdown_grace_seconds,
+        settings.keep_alive_seconds,
+    ).run()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+
 from api.audit.schema import AuditQuery
 from api.compensation.schema import CompensationMutations, CompensationQuery
 from api.competencies.assessment_mutations import AssessmentMutations
@@ -27,6 +28,7 @@ from api.development.stretch_queries import StretchQuery
 from api.development.training_mutations import TrainingMutations
 from api.development.training_queries import TrainingQuery
 from api.goals.alignment_mutations import AlignmentMutations
+from api.graphql.execution import PlannedExecutionContext
 from api.goals.check_in_mutations import CheckInMutations
 from api.goals.goal_mutations import GoalMutations
 from api.goals.key_result_mutations import KeyResultMutations
@@ -63,10 +65,12 @@ MAX_NODES = 100
 
 
 async def _current_tenant(info: Ctx) -> Tenant | None:
-    ref = info.context.principal.tenant
-    if ref is None:
+    principal = info.context.principal
+    if principal.tenant is None:
         return None
-    return await info.context.run(registry.by_id, ref.id)
+    if principal.tenant_record is not None:  # as authenticated (HR_TENANT_CACHE_SECONDS old at most)
+        return principal.tenant_record
+    return await info.context.run(registry.by_id, principal.tenant.id)
 
 
 async def _tenant_node(ctx, raw):
@@ -84,7 +88,11 @@ class CoreQuery:
     async def viewer(self, info: Ctx) -> Viewer:
         ctx = info.context
         principal = ctx.principal
-        employee = await ctx.org.get_employee(principal.actor.employee_id) if principal.actor else None
+        employee = None
+        if principal.actor is not None:
+            if principal.employee is not None:
+                ctx.org.prime_employees([principal.employee])
+            employee = await ctx.org.get_employee(principal.actor.employee_id)
         roles = [Role(r) for r in sorted(principal.actor.roles)] if principal.actor else []
         return Viewer(
             employee=employee,
@@ -143,6 +151,7 @@ schema = strawberry.Schema(
     subscription=Subscription,
     types=[TenantType],
     extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+    execution_context_class=PlannedExecutionContext,
 )
 
 __all__ = ["schema", "to_global_id", "RoleType"]

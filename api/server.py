@@ -11,7 +11,9 @@ from starlette.applications import Starlette
 
 
 class GracefulServer(uvicorn.Server):
-    def __init__(self, app: Starlette, host: str, port: int, grace_seconds: float) -> None:
+    def __init__(
+        self, app: Starlette, host: str, port: int, grace_seconds: float, keep_alive_seconds: int = 75
+    ) -> None:
         super().__init__(
             uvicorn.Config(
                 app,
@@ -21,6 +23,7 @@ class GracefulServer(uvicorn.Server):
                 access_log=False,
                 lifespan="on",
                 timeout_graceful_shutdown=int(grace_seconds),
+                timeout_keep_alive=keep_alive_seconds,
             )
         )
         self.app = app

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.auth.dev_issuer import load_or_create_key, public_key_set
 from api.auth.keys import IssuerKeys
-from api.auth.principal import Authenticator
+from api.auth.principal import Authenticator, TenantCache
 from api.auth.tokens import TokenValidator
 from api.graphql.limits import Limits
 from api.graphql.persisted import PersistedQueries, load_manifest
@@ -77,7 +77,10 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         app_engine=app_engine,
         owner_engine=create_owner_engine(config),
-        authenticator=Authenticator(validator, app_engine, frozenset(platform_issuers), settings.tenant_claim),
+        authenticator=Authenticator(
+            validator, app_engine, frozenset(platform_issuers), settings.tenant_claim,
+            TenantCache(settings.tenant_cache_seconds),
+        ),
         http=http,
         limits=limits_from(settings),
         metrics=metrics,

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -25,9 +25,13 @@ class Settings(BaseSettings):
     app_role: str = Field("hr_app", alias="HR_APP_ROLE")
     app_role_password: str = Field("", alias="HR_APP_DB_PASSWORD")
     pool_size: int = Field(10, alias="HR_DB_POOL_SIZE")
+    tenant_cache_seconds: float = Field(2.0, alias="HR_TENANT_CACHE_SECONDS")  # 0: read the registry every request
     statement_timeout_ms: int = Field(5000, alias="HR_STATEMENT_TIMEOUT_MS")
     request_timeout_seconds: float = Field(10.0, alias="HR_REQUEST_TIMEOUT_SECONDS")
     shutdown_grace_seconds: float = Field(20.0, alias="HR_SHUTDOWN_GRACE_SECONDS")
+    # Longer than any proxy's or client pool's idle timeout, so the server never closes a
+    # kept-alive connection at the moment a client reuses it (a reset request, not a retry).
+    keep_alive_seconds: int = Field(75, alias="HR_KEEP_ALIVE_SECONDS", gt=0)
 
     audience: str = Field("hr-api", alias="HR_AUDIENCE")
     trusted_issuers: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="HR_TRUSTED_ISSUERS")
@@ -37,6 +41,9 @@ class Settings(BaseSettings):
     jwks_max_age_seconds: float = Field(3600.0, alias="HR_JWKS_MAX_AGE_SECONDS")
     dev_auth: bool = Field(False, alias="HR_DEV_AUTH")
     dev_issuer_url: str = Field("", alias="HR_DEV_ISSUER")
+    # The development issuer signs any identity with a key on local disk: production refuses
+    # it unless this says the deployment is a benchmark (`make bench` runs production that way).
+    dev_auth_in_production: bool = Field(False, alias="HR_DEV_AUTH_IN_PRODUCTION")
 
     # Hostile-document limits (api/graphql/limits.py); refused before authentication.
     max_document_bytes: int = Field(20_000, alias="HR_MAX_DOCUMENT_BYTES")
@@ -70,6 +77,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _no_dev_issuer_in_production(self) -> Settings:
+        if self.is_production and self.dev_auth and not self.dev_auth_in_production:
+            raise ValueError(
+                "HR_DEV_AUTH=1 is refused with HR_ENV=production: it would trust tokens signed by a key on local "
+                "disk for any identity (set HR_DEV_AUTH_IN_PRODUCTION=1 only for a benchmark)"
+            )
+        return self
 
     @property
     def is_production(self) -> bool:

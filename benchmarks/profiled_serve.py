@@ -49,7 +49,9 @@ def main() -> None:
 
     settings = get_settings()
     app = ProfileSwitch(create_app(settings), Path(os.environ["BENCH_PROFILE_OUT"]))
-    GracefulServer(app, settings.host, settings.port, settings.shutdown_grace_seconds).run()
+    GracefulServer(
+        app, settings.host, settings.port, settings.shutdown_grace_seconds, settings.keep_alive_seconds
+    ).run()
 
 
 if __name__ == "__main__":

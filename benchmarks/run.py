@@ -1,7 +1,7 @@
 """`make bench`: the SPA screens against the real server on the large seeded tenant.
 
     python -m benchmarks.run [--duration 10] [--quick] [--clients 1,16] [--screens a,b]
-                             [--profile SCREEN] [--reseed]
+                             [--profile SCREEN] [--reseed] [--tenants N]
 
 1. The database: BENCH_DATABASE_URL, else TEST_DATABASE_URL's server (database hr_bench),
    else an embedded server under .data/bench-pg. Migrated to head; seeded (benchmarks/
@@ -13,6 +13,10 @@
 3. Each screen at 1 and 16 closed-loop clients (separate processes, httpx keep-alive),
    after a warm-up, for a fixed time; then the table, the floor ratio, the budgets, and
    benchmarks/results/latest.json.
+4. Tenant scaling (unless --tenants 0; off with --quick unless --tenants is given): a few
+   read screens at the top client count; again after N more small tenants are loaded
+   (slugs bench-extra-*); again once they are removed (benchmarks/scaling.py). The seeded
+   database is reused afterwards as before.
 
 SQL statements per request come from the server's hr_sql_statements_per_request
 histogram (/metrics), since production sends no x-sql-statements header. Rows read are
@@ -43,7 +47,7 @@ import orjson
 import psutil
 from sqlalchemy.engine import make_url
 
-from benchmarks import db, screens, seed
+from benchmarks import db, scaling, screens, seed
 from benchmarks.loadgen import ClientPlan, WorkerResult, percentile, run_load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +124,7 @@ def server_env(url: str, port: int, mode: str, profile_out: Path | None) -> dict
         "PORT": str(port),
         "HR_DATA_DIR": str(DATA),
         "HR_DEV_AUTH": "1",
+        "HR_DEV_AUTH_IN_PRODUCTION": "1",  # production settings, but the harness signs the tokens
         "HR_DEV_ISSUER": ISSUER,
         "HR_INTROSPECTION": "0",
         # The benchmark is a handful of principals sending thousands of requests a second.
@@ -269,6 +274,7 @@ class Bench:
     runs: list[dict] = field(default_factory=list)
     not_built: list[dict] = field(default_factory=list)
     postgres: str = ""
+    scaling: dict | None = None
 
     def token(self, email: str) -> str:
         if email not in self.tokens:
@@ -340,8 +346,9 @@ def client_plans(cycles: list[list[screens.Request]], clients: int, headers) -> 
 
 
 def measure(bench: Bench, name: str, target: Process, cycles: list[list[screens.Request]], clients: int,
-            floor: bool = False, on_window=None) -> dict:  # noqa: ANN001
+            floor: bool = False, on_window=None, keep: bool = True, duration: float | None = None) -> dict:  # noqa: ANN001
     args = bench.args
+    duration = duration or args.duration
     plans = client_plans(cycles, clients, lambda email: bench.headers(email, floor))
     edges: dict[str, Snapshot] = {}
 
@@ -356,7 +363,7 @@ def measure(bench: Bench, name: str, target: Process, cycles: list[list[screens.
     best = None
     attempts = 1 + (0 if on_window else args.busy_retries)
     for attempt in range(1, attempts + 1):
-        result, measure_from, end_at = run_load(target.url, plans, processes, args.warmup, args.duration, at_edge)
+        result, measure_from, end_at = run_load(target.url, plans, processes, args.warmup, duration, at_edge)
         peak = bench.sampler.window.get(target.name, 0)
         run = summarize(name, target.name, clients, result, end_at - measure_from, edges["start"], edges["end"], peak)
         run["attempts"] = attempt
@@ -366,7 +373,8 @@ def measure(bench: Bench, name: str, target: Process, cycles: list[list[screens.
             break
         then = "measuring again" if attempt < attempts else "keeping the quietest run"
         print(f"    (other work used {run['other_cpu_share']:.0%} of the CPUs during this run; {then})", flush=True)
-    bench.runs.append(best)
+    if keep:
+        bench.runs.append(best)
     print_row(best)
     return best
 
@@ -400,28 +408,37 @@ def bind_identities(bench: Bench, emails: set[str]) -> None:
                 raise RuntimeError(f"{email} cannot sign in: {problem_of(response)}")
 
 
-def statements_for(bench: Bench, request: screens.Request) -> float:
+def statements_for(bench: Bench, request: screens.Request, tries: int = 3) -> float:
+    """The fewest statements of a few identical requests: the tenant registry read that
+    HR_TENANT_CACHE_SECONDS leaves to one request every few seconds is not the page's."""
     post(bench, bench.server, request)  # warm (caches, loaders' first use)
-    before = statement_totals(bench.server)
-    response = post(bench, bench.server, request)
-    after = statement_totals(bench.server)
-    if problem_of(response):
-        raise RuntimeError(problem_of(response))
-    return after[0] - before[0]
+    counts = []
+    for _ in range(tries):
+        before = statement_totals(bench.server)
+        response = post(bench, bench.server, request)
+        after = statement_totals(bench.server)
+        if problem_of(response):
+            raise RuntimeError(problem_of(response))
+        counts.append(after[0] - before[0])
+    return min(counts)
 
 
-def with_variable(request: screens.Request, name: str, value) -> screens.Request:  # noqa: ANN001
+def with_variable(request: screens.Request, name: str, size: int) -> screens.Request:
+    """The request with a page of `size`: the variable itself, or a list variable cut to it."""
     payload = orjson.loads(request.body)
-    payload["variables"][name] = value
+    current = payload["variables"][name]
+    payload["variables"][name] = current[:size] if isinstance(current, list) else size
     return screens.Request(request.email, orjson.dumps(payload), request.write)
 
 
 def reset_writes(bench: Bench) -> None:
-    """Undo earlier runs' benchmark check-ins, so every run starts from the seeded data."""
+    """Undo earlier runs' benchmark check-ins and feedback, so every run starts from the seeded data."""
     tenant = bench.fixtures["tenant"]["id"]
     goals = [g for writer in bench.fixtures["writers"] for g in writer["goals"]]
     bench.probe.execute("SELECT set_config('app.tenant_id', $1, false)", tenant)  # also for an owner under FORCE RLS
     deleted = bench.probe.execute("DELETE FROM goal_check_ins WHERE tenant_id = $1 AND note = 'Benchmark check-in'", tenant)
+    feedback = bench.probe.execute("DELETE FROM feedback WHERE tenant_id = $1 AND body = $2", tenant,
+                                   screens.BENCHMARK_FEEDBACK)
     bench.probe.execute(
         """UPDATE goals g SET metric_current = (
                SELECT c.value FROM goal_check_ins c WHERE c.tenant_id = g.tenant_id AND c.goal_id = g.id
@@ -429,8 +446,8 @@ def reset_writes(bench: Bench) -> None:
            WHERE g.tenant_id = $1 AND g.id = ANY($2::uuid[])""",
         tenant, goals,
     )
-    if deleted != "DELETE 0":
-        print(f"writes: removed {deleted.split()[-1]} check-ins of earlier runs")
+    if deleted != "DELETE 0" or feedback != "DELETE 0":
+        print(f"writes: removed {deleted.split()[-1]} check-ins and {feedback.split()[-1]} feedback of earlier runs")
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -467,7 +484,8 @@ def ratios(runs: list[dict]) -> dict:
     return out
 
 
-def budgets(runs: list[dict], floor_ratios: dict, statement_checks: dict, rss_after_mb: float | None) -> list[dict]:
+def budgets(runs: list[dict], floor_ratios: dict, statement_checks: dict, rss_after_mb: float | None,
+            tenant_scaling: dict | None = None) -> list[dict]:
     checks = []
     top = max((r["clients"] for r in runs), default=0)
     for run in runs:
@@ -486,8 +504,24 @@ def budgets(runs: list[dict], floor_ratios: dict, statement_checks: dict, rss_af
                        "met": check["small"] == check["large"]})
     if rss_after_mb is not None:
         checks.append({"budget": "server RSS < 300 MB after the run", "value": rss_after_mb, "met": rss_after_mb < 300})
-    checks.append({"budget": "no screen's latency grows with the number of tenants", "value": "not measured", "met": None})
+    checks.append(scaling_check(tenant_scaling))
     return checks
+
+
+def scaling_check(tenant_scaling: dict | None) -> dict:
+    budget = "no screen's latency grows with the number of tenants"
+    if not tenant_scaling or "screens" not in tenant_scaling:
+        return {"budget": budget, "value": (tenant_scaling or {}).get("skipped", "not measured"), "met": None}
+    before = tenant_scaling["tenants_before"]
+    value = {row["screen"]: row["p50_ratio"] if not row["disturbed"] else f"{row['p50_ratio']} (disturbed, not judged)"
+             for row in tenant_scaling["screens"]}
+    if tenant_scaling["met"] is None:
+        value = f"inconclusive: other work disturbed every screen's runs ({value})"
+    return {
+        "budget": f"{budget} (p50 with {before + tenant_scaling['extra_tenants']} tenants / with {before} "
+                  f"<= {tenant_scaling['tolerance_p50_ratio']} at {tenant_scaling['clients']} clients)",
+        "value": value, "met": tenant_scaling["met"],
+    }
 
 
 def machine() -> dict:
@@ -516,6 +550,9 @@ async def prepare_database(url: str, reseed: bool) -> tuple[dict, bool]:
     finally:
         await connection.close()
     if current and current["seed_version"] == seed.fingerprint() and not reseed:
+        removed, seconds = await scaling.remove(url)
+        if removed:
+            print(f"tenants: removed {removed} extra tenants left by an earlier run ({seconds}s)")
         return current, True
     if (current or has_data) and "bench" not in name:
         raise SystemExit(f"refusing to reset database {name!r}: its name must contain 'bench'")
@@ -590,6 +627,7 @@ def run_screen(bench: Bench, screen: screens.Screen, schema, skipped: list, stat
         variable, small, large = screen.page_sizes
         first = cycles[0][0]
         statement_checks[screen.name] = {
+            "variable": variable,
             "small": statements_for(bench, with_variable(first, variable, small)), "small_page": small,
             "large": statements_for(bench, with_variable(first, variable, large)), "large_page": large,
         }
@@ -614,6 +652,55 @@ def run_screen(bench: Bench, screen: screens.Screen, schema, skipped: list, stat
             measure(bench, "directory", bench.floor, floor_cycles, clients, floor=True)
 
 
+def tenant_scaling(bench: Bench, skipped: list) -> None:
+    """The read screens at the top client count, before and after `--tenants` more tenants."""
+    args = bench.args
+    left_out = {entry["screen"] for entry in skipped}
+    chosen = [s for s in screens.SCREENS if s.name in scaling.SCREENS and s.name in args.screens and s.name not in left_out]
+    if not args.tenants or not chosen:
+        return
+    reason = asyncio.run(scaling.unsupported(bench.url))
+    if reason:
+        bench.scaling = {"skipped": reason}
+        print(f"tenants: skipped: {reason}")
+        return
+    clients, window = max(args.clients), min(args.duration, scaling.WINDOW_SECONDS)
+
+    def measure_all() -> dict[str, dict]:
+        return {s.name: measure(bench, s.name, bench.server, s.requests(bench.fixtures), clients, keep=False,
+                                duration=window) for s in chosen}
+
+    print(f"tenants: {', '.join(s.name for s in chosen)} at {clients} clients; again with {args.tenants} more tenants; "
+          "again without them")
+    before = measure_all()
+    added = asyncio.run(scaling.add(bench.url, args.tenants))
+    try:
+        extra = measure_all()
+    finally:
+        removed, seconds = asyncio.run(scaling.remove(bench.url))
+        print(f"tenants: removed the {removed} extra tenants in {seconds}s")
+    bench.scaling = scaling.summary(before, extra, measure_all(), added, seconds, clients, args.max_other)
+
+
+def print_scaling(result: dict | None) -> None:
+    if not result or "screens" not in result:
+        return
+    before = result["tenants_before"]
+    print(f"tenants: {before} -> {before + result['extra_tenants']} -> {before} tenants "
+          f"(+{result['extra_people']:,} people, {result['extra_rows']:,} rows) at {result['clients']} clients "
+          "(ratio: with them / mean of without):")
+    for row in result["screens"]:
+        runs = (row["before"], row["with_extra"], row["after_removal"])
+
+        def three(key: str, digits: int = 1) -> str:
+            return " -> ".join(f"{run[key]:.{digits}f}" if run[key] is not None else "-" for run in runs)
+
+        print(f"  {row['screen']:<12} p50 {three('p50_ms')} ms (x{row['p50_ratio']}), p99 {three('p99_ms')} ms "
+              f"(x{row['p99_ratio']}), {three('rps')} req/s (x{row['rps_ratio']}), "
+              f"rows read {three('rows_read_per_request', 0)}/req (x{row['rows_read_ratio']})"
+              f"{', disturbed by other work: not judged' if row['disturbed'] else ''}")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per screen and client count")
@@ -628,7 +715,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-other", type=float, default=0.15,
                         help="a run during which other processes used more than this share of the CPUs is repeated")
     parser.add_argument("--busy-retries", type=int, default=2, help="repeats of a run disturbed by other work")
+    parser.add_argument("--tenants", type=int, default=None,
+                        help=f"small tenants added for the tenant-scaling phase (default {scaling.DEFAULT_TENANTS}; "
+                             "0 skips it, as --quick and --profile do unless this is given)")
     args = parser.parse_args(argv)
+    if args.tenants is None:
+        args.tenants = 0 if args.quick or args.profile else scaling.DEFAULT_TENANTS
     if args.quick:
         args.duration, args.warmup = 3.0, 1.0
     args.clients = [int(c) for c in args.clients.split(",") if c.strip()]
@@ -675,7 +767,7 @@ def main(argv: list[str] | None = None) -> None:
             start_floor(bench)
             sampler.watch("floor", bench.floor.pid)
         people = set(bench.fixtures["viewers"]) | {m["email"] for m in bench.fixtures["team_managers"]}
-        people |= {w["email"] for w in bench.fixtures["writers"]}
+        people |= {w["email"] for w in bench.fixtures["writers"]} | {a["email"] for a in bench.fixtures["hr_admins"]}
         bind_identities(bench, people)
         print(f"server: {bench.server.url} (HR_ENV={bench.mode}, pid {bench.server.pid}); "
               f"{args.duration:g} s per run after {args.warmup:g} s warm-up; load generator on this machine")
@@ -683,6 +775,7 @@ def main(argv: list[str] | None = None) -> None:
         for screen in screens.SCREENS:
             if screen.name in args.screens:
                 run_screen(bench, screen, schema._schema, skipped, statement_checks)
+        tenant_scaling(bench, skipped)
         rss_after = round(sampler.rss("server") / 2**20, 1)
     finally:
         for process in (bench.server, bench.floor):
@@ -696,15 +789,16 @@ def main(argv: list[str] | None = None) -> None:
 def report(bench: Bench, seeded: dict, reused: bool, skipped: list, statement_checks: dict, rss_after: float | None,
            profile_out: Path | None, elapsed: float) -> None:
     floor_ratios = ratios(bench.runs)
-    checks = budgets(bench.runs, floor_ratios, statement_checks, rss_after)
+    checks = budgets(bench.runs, floor_ratios, statement_checks, rss_after, bench.scaling)
     print()
     for key, ratio in floor_ratios.items():
         screen, clients = key.split("@")
         print(f"floor ratio: {screen} at {clients} client(s) = {ratio:.2f} of the floor's throughput")
     for name, check in statement_checks.items():
-        print(f"SQL statements: {name} first:{check['small_page']} -> {check['small']:g}, "
-              f"first:{check['large_page']} -> {check['large']:g}")
+        print(f"SQL statements: {name} {check['variable']}:{check['small_page']} -> {check['small']:g}, "
+              f"{check['variable']}:{check['large_page']} -> {check['large']:g}")
     print(f"server RSS: peak {bench.sampler.peak.get('server', 0) / 2**20:.0f} MB, after the run {rss_after} MB")
+    print_scaling(bench.scaling)
     for entry in bench.not_built:
         print(f"not built yet: {entry['screen']} ({entry['reason']})")
     for check in checks:
@@ -721,6 +815,7 @@ def report(bench: Bench, seeded: dict, reused: bool, skipped: list, statement_ch
                  "counts": seeded["counts"], "tenant": bench.fixtures["tenant"]},
         "runs": bench.runs, "floor_ratio": floor_ratios, "sql_statements_vs_page_size": statement_checks,
         "rss_mb": {"server_peak": round(bench.sampler.peak.get("server", 0) / 2**20, 1), "server_after_run": rss_after},
+        "tenant_scaling": bench.scaling,
         "budgets": checks, "skipped": skipped,
         "not_built_yet": bench.not_built,
     }

@@ -5,6 +5,13 @@ levels and 200 departments; per tenant a framework of 30 competencies on the def
 five-level scale, 8 job levels with expectations, assessments for a third of the people
 (and for every member of the benchmarked teams); about 3 goals per person (metrics or
 two key results), most of them checked in weekly for the past year (~4.5M check-ins).
+Per tenant also two review cycles of one template (last year's CLOSED, this year's in
+CALIBRATION with some reviews still open past their deadlines): SELF, MANAGER, 3 PEER and
+DIRECT_REPORT reviews for everyone who was there at launch, managers also rated on their
+leadership competencies; about 20 feedback items (a quarterly feedback request to three
+colleagues included) and 10 recognitions received per person a year, with reactions and
+comments; a 1:1 series per manager-report pair with six months of meetings on its cadence
+(benchmarks/activity.py expands these in SQL).
 
 Rows are generated in Python from fixed seeds (`random.Random(f"{SEED}/{slug}")`) and
 loaded with COPY as the owner role; check-ins are expanded in SQL from one "series" row
@@ -14,8 +21,9 @@ same seed always gives the same data. Dates are relative to a fixed ANCHOR day.
 The owner bypasses row-level security as a superuser; an owner that is not one turns
 FORCE off for the load inside the same transaction (and back on before COMMIT). For a
 fresh bench database (`bulk=True`) foreign-key triggers are skipped (the generator
-keeps every reference inside its tenant) and the check-in indexes are built after the
-load, which is what keeps seeding under two minutes on two cores.
+keeps every reference inside its tenant) and the indexes of the two biggest tables
+(check-ins, review answers) are built after the load, which is what keeps seeding under
+two minutes on two cores.
 """
 
 from __future__ import annotations
@@ -34,11 +42,13 @@ from pathlib import Path
 
 import asyncpg
 
+from benchmarks import activity
 from domain.competencies.rules import DEFAULT_SCALE
 from domain.competencies.starter import STARTER_COMPETENCIES
+from domain.reviews.models import DEFAULT_RATING_SCALE
 
 SEED = 20_261_123
-SEED_VERSION = "3"  # bump when the generated data changes
+SEED_VERSION = "4"  # bump when the generated data changes
 ANCHOR = date(2026, 11, 16)  # the seeded data's "today": a year of weekly check-ins ends here
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +59,7 @@ SMALL_TENANTS = 50
 TEAM_MANAGERS = 4  # level-7 managers with exactly TEAM_SIZE reports each (the team page)
 TEAM_SIZE = 50
 FIXTURE_PEOPLE = 100  # distinct signed-in people per screen
+LEADERS = 100  # managers on the leadership effectiveness screen
 
 FIRST = [
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farah", "Gus", "Hana", "Ivan", "Jun", "Kofi", "Lena", "Mateo", "Nia",
@@ -114,9 +125,69 @@ COLUMNS = {
     "key_results": ("tenant_id", "id", "goal_id", "name", "unit", "baseline", "target", "direction", "current",
                     "weight", "position"),
     "goal_competencies": ("tenant_id", "goal_id", "competency_id"),
+    "review_templates": ("tenant_id", "id", "name", "description", "include_leadership_for_managers", "created_by",
+                         "created_at", "updated_at"),
+    "template_sections": ("tenant_id", "id", "template_id", "title", "description", "position"),
+    "template_questions": ("tenant_id", "id", "template_id", "section_id", "position", "kind", "prompt", "competency_id",
+                           "reviewer_kinds", "required"),
+    "review_cycles": ("tenant_id", "id", "name", "period_start", "period_end", "status", "reviewer_kinds", "template_id",
+                      "peer_min", "peer_max", "self_due", "manager_due", "peer_due", "direct_report_due", "created_by",
+                      "launched_at", "calibration_started_at", "released_at", "closed_at", "created_at", "updated_at"),
+    "cycle_participants": ("tenant_id", "cycle_id", "subject_id", "department_id", "job_level_id", "manager_id",
+                           "leads_people", "added_at"),
+    "peer_nominations": ("tenant_id", "id", "cycle_id", "subject_id", "peer_id", "status", "nominated_by", "decided_by",
+                         "decided_at", "created_at"),
 }
 SERIES_COLUMNS = ("tenant_id", "goal_id", "key_result_id", "author_id", "first_day", "stride", "n", "baseline", "step")
 CENT = Decimal("0.01")
+# Tables whose indexes a fresh load drops and rebuilds afterwards (nothing references them).
+DEFERRED_INDEX_TABLES = ("goal_check_ins", "review_answers")
+
+REVIEWER_KINDS = ["SELF", "MANAGER", "PEER", "DIRECT_REPORT"]
+PEERS = 3
+# The seeded answers (benchmarks/activity.py) are 1..5 on both scales a review uses.
+assert [level.level for level in DEFAULT_SCALE] == [1, 2, 3, 4, 5]
+assert [value for value, _ in DEFAULT_RATING_SCALE] == [1, 2, 3, 4, 5]
+
+
+@dataclass(frozen=True)
+class CycleSpec:
+    key: str  # its name in the fixtures
+    name: str
+    period: tuple[date, date]
+    launched: date
+    deadlines: tuple[date, date, date]  # SELF; PEER and DIRECT_REPORT; MANAGER
+    calibration: date
+    released: date | None
+    closed: date | None
+    peer_step: int  # peers are the 3 siblings after you (+1) or before you (-1)
+
+    @property
+    def status(self) -> str:
+        return "CLOSED" if self.closed else "RELEASED" if self.released else "CALIBRATION"
+
+
+YEAR = ANCHOR.year
+REVIEW_CYCLES = (
+    CycleSpec("closed", f"Annual review {YEAR - 1}", (date(YEAR - 1, 1, 1), date(YEAR - 1, 12, 31)), date(YEAR - 1, 12, 1),
+              (date(YEAR - 1, 12, 12), date(YEAR - 1, 12, 19), date(YEAR, 1, 9)), date(YEAR, 1, 12), date(YEAR, 1, 26),
+              date(YEAR, 3, 2), 1),
+    CycleSpec("calibrating", f"Performance review {YEAR}", (date(YEAR, 1, 1), date(YEAR, 10, 31)), ANCHOR - timedelta(days=28),
+              (ANCHOR - timedelta(days=14), ANCHOR - timedelta(days=10), ANCHOR - timedelta(days=4)),
+              ANCHOR - timedelta(days=2), None, None, -1),
+)
+# section -> (kind, prompt, which core competency, reviewer kinds, required)
+TEMPLATE = (
+    ("Results", [("OVERALL_RATING", "Overall, how did they perform against expectations?", None, ["SELF", "MANAGER"], True)]),
+    ("Core competencies", [
+        ("RATING_COMPETENCY", "How well do they show this core competency?", 0, REVIEWER_KINDS, True),
+        ("RATING_COMPETENCY", "How well do they show this core competency?", 1, REVIEWER_KINDS, True),
+    ]),
+    ("Comments", [
+        ("TEXT", "What should they keep doing?", None, REVIEWER_KINDS, True),
+        ("TEXT", "What would make them even more effective?", None, REVIEWER_KINDS, False),
+    ]),
+)
 
 
 @dataclass
@@ -142,6 +213,8 @@ class Person:
     department: uuid.UUID | None = None
     job_level: str = "IC1"
     active: bool = True
+    hired: date = ANCHOR
+    roles: list[str] = field(default_factory=list)
     goals: list[tuple[uuid.UUID, str, bool]] = field(default_factory=list)  # (id, status, measured by a metric)
 
 
@@ -156,7 +229,7 @@ class Generated:
 def fingerprint() -> str:
     """Changes whenever the schema (any migration) or this generator changes: then reseed."""
     digest = hashlib.sha256(f"{SEED_VERSION}/{SEED}".encode())
-    for path in sorted((ROOT / "migrations").rglob("*.py")) + [Path(__file__)]:
+    for path in sorted((ROOT / "migrations").rglob("*.py")) + [Path(__file__), Path(activity.__file__)]:
         digest.update(path.read_bytes())
     return f"{SEED_VERSION}-{digest.hexdigest()[:16]}"
 
@@ -201,8 +274,11 @@ def generate_tenant(plan: TenantPlan, out: Generated) -> None:
     _employees(rng, tenant_id, plan, people, job_levels, out)
     _assessments(rng, tenant_id, people, competencies, plan, out)
     _goals(rng, tenant_id, people, competencies, out)
+    # Its own stream, so the people and goals above (and the fixtures) do not move with it.
+    cycles = _review_cycles(random.Random(f"{SEED}/{plan.slug}/reviews"), tenant_id, people, competencies,
+                            job_levels, out)
     if plan.large:
-        out.fixtures.update(_fixtures(rng, tenant_id, plan, people))
+        out.fixtures.update(_fixtures(rng, tenant_id, plan, people, cycles))
 
 
 def _framework(rng: random.Random, tenant_id: uuid.UUID, out: Generated) -> tuple[dict[str, list[uuid.UUID]], dict[str, uuid.UUID]]:
@@ -319,6 +395,7 @@ def _employees(rng, tenant_id, plan: TenantPlan, people: list[Person], job_level
             roles = ["EMPLOYEE", "TENANT_ADMIN"]
         elif person.depth == 2 and person.function == "People":
             roles = ["EMPLOYEE", "HR_ADMIN"]
+        person.hired, person.roles = hired, roles
         manager_id = people[person.manager].id if person.manager is not None else None
         out.rows["employees"].append((
             tenant_id, person.id, person.email, person.name, title, job_levels[person.job_level], person.department,
@@ -429,22 +506,126 @@ def _series(out: Generated, tenant_id, goal_id, kr_id, author_id, first_day: dat
     return _cents(baseline + step * n)
 
 
-def _fixtures(rng: random.Random, tenant_id: uuid.UUID, plan: TenantPlan, people: list[Person]) -> dict:
-    """Who signs in for each screen: fixed people of the large tenant."""
+# --- review cycles: the structure (the reviews and answers are expanded in SQL) ------------
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, dtime(hour), timezone.utc)
+
+
+def _review_cycles(rng: random.Random, tenant_id: uuid.UUID, people: list[Person], competencies,
+                   job_levels: dict[str, uuid.UUID], out: Generated) -> dict[str, uuid.UUID]:
+    """One template and REVIEW_CYCLES: who took part (everyone active at launch, with the
+    department, level and manager of the day) and their approved peers. Returns the ids."""
+    rows = out.rows
+    author = next((p.id for p in people if "HR_ADMIN" in p.roles), people[0].id)
+    template_id = _template(rng, tenant_id, competencies["CORE"], author, out)
+    ids = {}
+    for spec in REVIEW_CYCLES:
+        cycle_id = ids[spec.key] = _uuid(rng)
+        self_due, peer_due, manager_due = spec.deadlines
+        launched = _at(spec.launched)
+        rows["review_cycles"].append((
+            tenant_id, cycle_id, spec.name, *spec.period, spec.status, REVIEWER_KINDS, template_id, PEERS, PEERS,
+            self_due, manager_due, peer_due, peer_due, author, launched, _at(spec.calibration),
+            spec.released and _at(spec.released), spec.closed and _at(spec.closed), _at(spec.launched - timedelta(days=21)),
+            _at(spec.closed or spec.released or spec.calibration),
+        ))
+        joined = [p for p in people if p.active and p.hired <= spec.launched]
+        present, pools = {p.index for p in joined}, _pools(joined)
+        for person in joined:
+            manager = people[person.manager].id if person.manager in present else None
+            rows["cycle_participants"].append((
+                tenant_id, cycle_id, person.id, person.department, job_levels[person.job_level], manager,
+                any(people[r].active for r in person.reports), _at(spec.launched - timedelta(days=14)),
+            ))
+            for peer in _peers(person, pools, spec.peer_step):
+                rows["peer_nominations"].append((
+                    tenant_id, _uuid(rng), cycle_id, person.id, peer.id, "APPROVED", person.id, manager or author,
+                    _at(spec.launched - timedelta(days=3)), _at(spec.launched - timedelta(days=7)),
+                ))
+    return ids
+
+
+def _template(rng: random.Random, tenant_id: uuid.UUID, core: list[uuid.UUID], author: uuid.UUID, out: Generated) -> uuid.UUID:
+    rows = out.rows
+    template_id = _uuid(rng)
+    created = _at(REVIEW_CYCLES[0].launched - timedelta(days=60))
+    rows["review_templates"].append((tenant_id, template_id, "Annual review",
+                                     "Results, two core competencies and comments; people-managers are also rated on "
+                                     "the leadership competencies of their level.", True, author, created, created))
+    for section_position, (title, questions) in enumerate(TEMPLATE):
+        section_id = _uuid(rng)
+        rows["template_sections"].append((tenant_id, section_id, template_id, title, None, section_position))
+        for position, (kind, prompt, competency, kinds, required) in enumerate(questions):
+            rows["template_questions"].append((
+                tenant_id, _uuid(rng), template_id, section_id, position, kind, prompt,
+                core[competency] if competency is not None else None, kinds, required,
+            ))
+    return template_id
+
+
+Pools = dict[tuple[str, int | None], tuple[list[Person], dict[int, int]]]
+
+
+def _pools(joined: list[Person]) -> Pools:
+    """Siblings and same-depth people among `joined`, each with everyone's position."""
+    groups: dict[tuple[str, int | None], list[Person]] = {}
+    for p in joined:
+        groups.setdefault(("manager", p.manager), []).append(p)
+        groups.setdefault(("depth", p.depth), []).append(p)
+    return {key: (group, {p.index: i for i, p in enumerate(group)}) for key, group in groups.items()}
+
+
+def _peers(person: Person, pools: Pools, step: int) -> list[Person]:
+    """PEERS colleagues on a ring: siblings when there are enough, else people at the same
+    depth; skip-level people for the top. Never oneself, one's manager or a direct report."""
+    if person.manager is None:
+        pool, _ = pools.get(("depth", 2), ([], {}))
+        return pool[:PEERS]
+    siblings, where = pools[("manager", person.manager)]
+    if len(siblings) <= PEERS:
+        siblings, where = pools[("depth", person.depth)]
+    i, size = where[person.index], len(siblings)
+    return [siblings[(i + step * k) % size] for k in range(1, min(PEERS, size - 1) + 1)]
+
+
+# --- who signs in ---------------------------------------------------------------------------
+
+
+def _fixtures(rng: random.Random, tenant_id: uuid.UUID, plan: TenantPlan, people: list[Person],
+              cycles: dict[str, uuid.UUID]) -> dict:
+    """Who signs in for each screen, and what they look at: fixed people of the large tenant."""
     leaves = [p for p in people if p.depth == len(plan.levels) - 1 and p.active and len(p.goals) >= 2]
     viewers = rng.sample(leaves, FIXTURE_PEOPLE)
     writers = [p for p in rng.sample(leaves, 3 * FIXTURE_PEOPLE)
                if any(status == "ACTIVE" and metric for _, status, metric in p.goals)][:FIXTURE_PEOPLE]
     teams = [p for p in people if len(p.reports) == TEAM_SIZE][:TEAM_MANAGERS]
+    hr_admins = [p for p in people if "HR_ADMIN" in p.roles and p.active]
+    # Managers whose upward ratings can pass the anonymity threshold of 3.
+    leaders = rng.sample([p for p in people if sum(people[r].active for r in p.reports) >= 3], LEADERS)
     return {
         "tenant": {"slug": plan.slug, "id": str(tenant_id), "people": plan.people},
         "ceo": {"id": str(people[0].id), "email": people[0].email},
+        "hr_admins": [{"id": str(p.id), "email": p.email} for p in hr_admins],
         "team_managers": [{"id": str(p.id), "email": p.email} for p in teams],
         "viewers": [p.email for p in viewers],
-        "writers": [{"email": p.email, "goals": [str(g) for g, status, metric in p.goals if status == "ACTIVE" and metric]}
+        "writers": [{"email": p.email, "goals": [str(g) for g, status, metric in p.goals if status == "ACTIVE" and metric],
+                     "colleagues": [str(c.id) for c in _colleagues(p, people)]}
                     for p in writers],
         "searches": SEARCHES,
+        "cycles": {spec.key: {"id": str(cycles[spec.key]), "name": spec.name, "status": spec.status}
+                   for spec in REVIEW_CYCLES},
+        "leaders": [str(p.id) for p in leaders],
+        "leadership_period": {"from": (ANCHOR - timedelta(days=364)).isoformat(), "to": ANCHOR.isoformat()},
     }
+
+
+def _colleagues(person: Person, people: list[Person]) -> list[Person]:
+    """Whom a writer gives feedback to: their manager, and an active sibling (else the skip-level manager)."""
+    manager = people[person.manager]
+    siblings = [people[r] for r in manager.reports if r != person.index and people[r].active]
+    return [manager, *(siblings or [people[manager.manager]])[:1]]
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -486,11 +667,16 @@ async def _deferred_indexes(connection: asyncpg.Connection, table: str) -> list[
     return rebuild
 
 
-async def load(connection: asyncpg.Connection, generated: Generated, *, bulk: bool) -> dict[str, int]:
-    """Everything in one transaction, as the owner role. Returns row counts per table."""
+async def load(connection: asyncpg.Connection, generated: Generated, *, bulk: bool, defer_indexes: bool | None = None,
+               log=None) -> dict[str, int]:  # noqa: ANN001
+    """Everything in one transaction, as the owner role. Returns row counts per table.
+
+    `bulk`: a fresh database; foreign-key triggers are skipped (for a superuser) and, unless
+    `defer_indexes` says otherwise, the biggest tables' indexes are rebuilt after the load."""
     counts: dict[str, int] = {}
     privileged = await connection.fetchval("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
-    tables = [t for t in COLUMNS if t != "tenants"] + ["goal_check_ins"]
+    tables = [t for t in COLUMNS if t != "tenants"] + ["goal_check_ins", *activity.TABLES]
+    defer_indexes = bulk if defer_indexes is None else defer_indexes
     async with connection.transaction():
         await connection.execute("SET LOCAL TimeZone = 'UTC'")
         if not privileged:  # the owner is only exempt from row-level security while FORCE is off
@@ -499,7 +685,10 @@ async def load(connection: asyncpg.Connection, generated: Generated, *, bulk: bo
         if bulk and privileged:
             await connection.execute("SET LOCAL session_replication_role = replica")  # no FK triggers
             await connection.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        rebuild = await _deferred_indexes(connection, "goal_check_ins") if bulk else []
+        rebuild = []
+        if defer_indexes:
+            for table in DEFERRED_INDEX_TABLES:
+                rebuild += await _deferred_indexes(connection, table)
         for table, columns in COLUMNS.items():
             records = generated.rows[table]
             await connection.copy_records_to_table(table, records=records, columns=columns)
@@ -518,8 +707,17 @@ async def load(connection: asyncpg.Connection, generated: Generated, *, bulk: bo
         await connection.execute(
             "UPDATE departments d SET head_id = h.head_id FROM bench_heads h WHERE d.tenant_id = h.tenant_id AND d.id = h.id"
         )
+        if log:
+            log(f"seed:   {sum(counts.values()) - counts['goal_check_ins']:,} rows copied, "
+                f"{counts['goal_check_ins']:,} check-ins expanded")
+        tenant_ids = [row[0] for row in generated.rows["tenants"]]
+        for table, written in (await activity.expand(connection, tenant_ids, ANCHOR, log)).items():
+            counts[table] = counts.get(table, 0) + written
+        began = time.perf_counter()
         for statement in rebuild:
             await connection.execute(statement)
+        if rebuild and log:
+            log(f"seed:   indexes of {', '.join(DEFERRED_INDEX_TABLES)} rebuilt in {time.perf_counter() - began:.1f}s")
         if not privileged:
             for table in tables:
                 await connection.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
@@ -552,7 +750,7 @@ async def seed_platform(connection: asyncpg.Connection, log=print) -> dict:
     generated = generate(plans)
     log(f"seed: generated {sum(len(r) for r in generated.rows.values()):,} rows and {len(generated.series):,} "
         f"check-in series in {time.perf_counter() - started:.1f}s; loading")
-    counts = await load(connection, generated, bulk=True)
+    counts = await load(connection, generated, bulk=True, log=log)
     loaded = time.perf_counter()
     log(f"seed: loaded in {loaded - started:.1f}s; vacuum analyze")
     await connection.execute("VACUUM (ANALYZE)")  # statistics, hint bits and the visibility map, before any timing
@@ -566,7 +764,9 @@ async def seed_platform(connection: asyncpg.Connection, log=print) -> dict:
         fingerprint(), json.dumps(generated.fixtures), json.dumps(counts), seconds,
     )
     log(f"seed: done in {seconds}s ({counts['employees']:,} employees, {counts['goals']:,} goals, "
-        f"{counts['goal_check_ins']:,} check-ins)")
+        f"{counts['goal_check_ins']:,} check-ins, {counts['reviews']:,} reviews, {counts['review_answers']:,} answers, "
+        f"{counts['feedback']:,} feedback, {counts['recognitions']:,} recognitions, "
+        f"{counts['one_on_one_meetings']:,} 1:1 meetings)")
     return {"seed_version": fingerprint(), "fixtures": generated.fixtures, "seconds": seconds, "counts": counts}
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
+from sqlalchemy import ColumnElement, Executable, Row, any_, literal
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +24,20 @@ def group_by(keys: Sequence[K], rows: Iterable[T], key: Callable[[T], K]) -> dic
     for row in rows:
         grouped[key(row)].append(row)
     return grouped
+
+
+def among(column: Any, ids: Iterable[Any]) -> ColumnElement[bool]:
+    """`column = ANY($1)` with the IDs as one array parameter: one SQL text (and prepared
+    statement) whatever the number of IDs, where `IN (...)` renders a parameter per ID on
+    every execution (measured as 5 % of a team page's CPU, issue 8)."""
+    return column == any_(literal(list(ids), ARRAY(column.type)))
+
+
+async def column_rows(session: AsyncSession, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Row]:
+    """The rows of a column-only SELECT through the session's connection: hot read-only lists
+    skip the ORM's execution and result machinery, which they do not use (issue 8)."""
+    connection = await session.connection()
+    return (await connection.execute(statement, parameters)).all()
 
 
 def session_tenant(session: AsyncSession) -> UUID:

@@ -85,6 +85,8 @@ def settings(database_url: str, idp: FakeIdentityProvider, tmp_path_factory) -> 
         HR_TRUSTED_ISSUERS=idp.issuer(PLATFORM_IDP),
         HR_JWKS_MIN_REFRESH_SECONDS=0.5,
         HR_DB_POOL_SIZE=5,  # the suite starts many servers against one database
+        # Statement counts compare requests one to one; tests/api/test_tenant_cache.py runs it on.
+        HR_TENANT_CACHE_SECONDS=0,
         # The suite is one busy client; tests/api/test_rate_limits.py runs its own strict server.
         HR_RATE_PRINCIPAL_REQUESTS="100000/minute",
         HR_RATE_TENANT_REQUESTS="100000/minute",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from time import monotonic
 from uuid import UUID
 
 import structlog
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from api.auth.tokens import InvalidToken, TokenValidator, VerifiedToken, peek_issuer
 from domain.actor import Actor
 from domain.org.identities import signed_in_employee
+from domain.org.models import Employee
 from tenants import registry
 from tenants.models import Tenant
 
@@ -40,6 +43,9 @@ class Principal:
     tenant: TenantRef | None
     actor: Actor | None
     is_platform_admin: bool
+    # As read while binding, in this request's transaction: the viewer's own rows are not read twice.
+    employee: Employee | None = field(default=None, compare=False, repr=False)
+    tenant_record: Tenant | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +57,44 @@ class Authenticated:
     is_platform_admin: bool
 
 
+class TenantCache:
+    """Registry look-ups (by slug, by issuer) remembered for a few seconds.
+
+    Every request names its tenant; reading the registry for it took a connection, a
+    transaction and a statement per request (issue 8). A change made through this
+    process (suspension, reactivation, a new tenant, introspection) forgets everything at
+    once; other processes see it within `seconds`. Zero turns the cache off.
+    """
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[tuple[str, str], tuple[float, Tenant | None]] = {}
+
+    async def get(self, kind: str, key: str, load: Callable[[], Awaitable[Tenant | None]]) -> Tenant | None:
+        if self.seconds <= 0:
+            return await load()
+        now = monotonic()
+        remembered = self._entries.get((kind, key))
+        if remembered is not None and remembered[0] > now:
+            return remembered[1]
+        tenant = await load()
+        if len(self._entries) >= self.size:
+            self._entries.clear()  # bounded: a flood of unknown slugs cannot grow it
+        self._entries[(kind, key)] = (now + self.seconds, tenant)
+        return tenant
+
+    def forget(self) -> None:
+        self._entries.clear()
+
+
 @dataclass
 class Authenticator:
     validator: TokenValidator
     engine: AsyncEngine
     platform_issuers: frozenset[str]
     tenant_claim: str = "tenant"
+    tenants: TenantCache = field(default_factory=lambda: TenantCache(0))
 
     async def authenticate(self, authorization: str | None) -> Authenticated:
         token = _bearer(authorization)
@@ -85,8 +123,12 @@ class Authenticator:
     async def _registry(self, lookup, key: str) -> Tenant | None:
         if "\x00" in key:
             return None  # from an unverified token; PostgreSQL text cannot hold NUL, so no tenant has it
-        async with AsyncSession(self.engine) as session:
-            return await lookup(session, key)
+
+        async def load() -> Tenant | None:
+            async with AsyncSession(self.engine) as session:
+                return await lookup(session, key)
+
+        return await self.tenants.get(lookup.__name__, key, load)
 
     async def _tenant_from_claim(self, token: VerifiedToken) -> Tenant | None:
         """Platform-wide issuers name the tenant in a claim (a slug)."""
@@ -102,6 +144,7 @@ class Authenticator:
 async def bind_principal(session: AsyncSession | None, auth: Authenticated) -> Principal:
     """Inside the tenant transaction: find (or bind on first sign-in) the employee."""
     actor = None
+    employee = None
     tenant_ref = None
     if auth.tenant is not None and session is not None:
         tenant_ref = TenantRef(auth.tenant.id, auth.tenant.slug)
@@ -111,7 +154,10 @@ async def bind_principal(session: AsyncSession | None, auth: Authenticated) -> P
         elif not auth.is_platform_admin:
             log.info("authentication_failed", reason="no active employee", tenant=auth.tenant.slug)
             raise AuthenticationFailed("no active employee for this identity")
-    return Principal(auth.token.issuer, auth.token.subject, tenant_ref if actor else None, actor, auth.is_platform_admin)
+    return Principal(
+        auth.token.issuer, auth.token.subject, tenant_ref if actor else None, actor, auth.is_platform_admin,
+        employee if actor else None, auth.tenant if actor else None,
+    )
 
 
 def _bearer(authorization: str | None) -> str:

@@ -7,12 +7,15 @@ of employees costs one more statement, not one per row.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
 from uuid import UUID
 
 import strawberry
 
 from api.graphql.context import RequestContext
 from api.graphql.ids import uuid_of
+from api.graphql.loading import when_loaded
 from domain.competencies import policy
 from domain.competencies.models import CompetencyAssessment
 from domain.competencies.profile import ProfileEntry, ProfileSubject
@@ -31,11 +34,18 @@ async def may_see_development(ctx: RequestContext, employee_id: UUID) -> bool:
     return policy.can_see_development(actor, employee_id, [manager.id for manager in chain or []])
 
 
-async def competency_profile(ctx: RequestContext, employee: Employee) -> list[ProfileEntry] | None:
-    if not await may_see_development(ctx, employee.id):
-        return None
+def competency_profile(ctx: RequestContext, employee: Employee) -> list[ProfileEntry] | None | Awaitable[list[ProfileEntry] | None]:
+    """Synchronous where it can be: on a team page every row hands back one loader future
+    (the chain, then the profile), batched across the page, with no coroutine per row."""
     subject = ProfileSubject(employee.id, employee.job_level_id, policy.can_see_private_goals(ctx.actor, employee.id))
-    return await ctx.competencies.profiles.load(subject)
+    if ctx.actor.is_hr_admin:
+        return ctx.competencies.profiles.load(subject)
+
+    def profile_if_allowed(chain: list | None) -> Any:
+        allowed = policy.can_see_development(ctx.actor, employee.id, [manager.id for manager in chain or []])
+        return ctx.competencies.profiles.load(subject) if allowed else None
+
+    return when_loaded(profile_if_allowed, ctx.org.reporting_chains.load(employee.id))
 
 
 async def competency_assessments(

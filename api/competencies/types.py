@@ -13,7 +13,7 @@ from api.graphql.context import RequestContext
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node
 from domain.competencies.models import AssessmentSource, Competency, CompetencyAssessment, JobLevel, JobLevelExpectation, Track
-from domain.competencies.profile import ProfileEntry
+from domain.competencies.profile import AssessmentRecord, ProfileEntry
 from domain.competencies.rules import ScaleLevel, is_leadership, level_label
 from domain.goals.models import Goal
 
@@ -136,7 +136,7 @@ class CompetencyAssessmentType:
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return isinstance(obj, CompetencyAssessment)
+        return isinstance(obj, (CompetencyAssessment, AssessmentRecord))
 
     @strawberry.field
     def id(self) -> strawberry.ID:

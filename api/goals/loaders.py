@@ -47,6 +47,7 @@ class GoalLoaders(ContextLoaders):
         self.goals: dict[UUID, Goal] = {}
         self.key_results: dict[UUID, list[KeyResult]] = {}
         self.latest: dict[UUID, GoalCheckIn | None] = {}
+        self.evaluations: dict[UUID, Any] = {}  # goal -> (progress, health) or a future of it
         self._goal_loader = self._loader(self._visible(queries.visible_goals_by_ids), self.goals)
         self._key_result_loader = self._loader(queries.key_results_by_goal_ids, self.key_results)
         self._latest_loader = self._loader(queries.latest_check_ins, self.latest)

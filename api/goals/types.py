@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,7 +11,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.goals.loaders import resolved
+from api.graphql.loading import when_loaded
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node
 from api.graphql.pagination import Connection, connection, page_request
@@ -163,13 +164,34 @@ class CheckInType:
         return info.context.org.employee(self.author_id)
 
 
-async def _evaluate(goal: Goal, info: Ctx) -> tuple[rules.Progress, rules.HealthVerdict]:
-    loaders = info.context.goals
-    key_results = await resolved(loaders.key_results_of(goal.id))
-    latest = await resolved(loaders.latest_check_in(goal.id))
-    progress = rules.goal_progress(goal, key_results or [])
-    confidence = Confidence(latest.confidence) if latest is not None else None
-    return progress, rules.goal_health(goal, progress, confidence, info.context.today)
+Evaluation = tuple[rules.Progress, rules.HealthVerdict]
+
+
+def _evaluate(goal: Goal, info: Ctx) -> Evaluation | Awaitable[Evaluation]:
+    """Progress and health of a goal, computed once per request for both fields, and
+    synchronously when the request already holds its key results and latest check-in."""
+    ctx = info.context
+    known = ctx.goals.evaluations.get(goal.id)
+    if known is not None:
+        return known
+
+    def judge(key_results: list | None, latest: Any) -> Evaluation:
+        progress = rules.goal_progress(goal, key_results or [])
+        confidence = Confidence(latest.confidence) if latest is not None else None
+        evaluation = progress, rules.goal_health(goal, progress, confidence, ctx.today)
+        ctx.goals.evaluations[goal.id] = evaluation
+        return evaluation
+
+    evaluation = when_loaded(judge, ctx.goals.key_results_of(goal.id), ctx.goals.latest_check_in(goal.id))
+    ctx.goals.evaluations.setdefault(goal.id, evaluation)
+    return evaluation
+
+
+def _health_type(evaluation: Evaluation) -> GoalHealthType:
+    _, verdict = evaluation
+    return GoalHealthType(
+        status=verdict.health, expected_progress=number(verdict.expected_progress), explanation=verdict.explanation
+    )
 
 
 @strawberry.type(name="Goal", description="A measurable goal. Progress and health are derived, never stored.")
@@ -241,16 +263,12 @@ class GoalType(Node):
         return info.context.goals.key_results_of(self.id)
 
     @strawberry.field(description="From the key results (weighted) or the metric: baseline -> target, linear, clamped.")
-    async def progress(self, info: Ctx) -> ProgressType:
-        progress, _ = await _evaluate(self, info)
-        return progress_type(progress)
+    def progress(self, info: Ctx) -> ProgressType:
+        return when_loaded(lambda evaluation: progress_type(evaluation[0]), _evaluate(self, info))
 
     @strawberry.field(description="Judged on the request's date.")
-    async def health(self, info: Ctx) -> GoalHealthType:
-        _, verdict = await _evaluate(self, info)
-        return GoalHealthType(
-            status=verdict.health, expected_progress=number(verdict.expected_progress), explanation=verdict.explanation
-        )
+    def health(self, info: Ctx) -> GoalHealthType:
+        return when_loaded(_health_type, _evaluate(self, info))
 
     @strawberry.field(description="The full history, newest first.")
     async def check_ins(self, info: Ctx, first: int | None = None, after: str | None = None) -> Connection[CheckInType]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from api.development.program_loaders import ProgramLoaders
     from api.development.plan_loaders import PlanLoaders
     from api.goals.loaders import GoalLoaders
+    from api.insights.leadership_loaders import LeadershipLoaders
     from api.one_on_ones.loaders import OneOnOneLoaders
     from api.org.loaders import OrgLoaders
     from api.recognition.loaders import RecognitionLoaders
@@ -78,6 +79,12 @@ class RequestContext:
         from api.feedback.loaders import FeedbackLoaders
 
         return FeedbackLoaders(self)
+
+    @cached_property
+    def leadership(self) -> LeadershipLoaders:
+        from api.insights.leadership_loaders import LeadershipLoaders
+
+        return LeadershipLoaders(self)
 
     @cached_property
     def goals(self) -> GoalLoaders:

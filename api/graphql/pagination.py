@@ -24,21 +24,33 @@ class PageInfo:
     end_cursor: str | None
 
 
+def _cursor(self) -> str:  # noqa: ANN001 - an Edge
+    return encode_cursor(self.key)
+
+
+def _edges(self) -> list[Edge]:  # noqa: ANN001 - a Connection
+    return [Edge(key=key, node=item) for item, key in zip(self.items, self.keys, strict=True)]
+
+
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
+    key: strawberry.Private[tuple[Any, ...]]
+    cursor: str = strawberry.field(resolver=_cursor)
     node: T
 
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
+    # Edges and their cursors are built only when selected: most screens ask for `nodes`.
+    items: strawberry.Private[list[Any]]
+    keys: strawberry.Private[list[tuple[Any, ...]]]
+    edges: list[Edge[T]] = strawberry.field(resolver=_edges)
     page_info: PageInfo
     total_count: int | None = strawberry.field(description="Only computed when selected.")
 
     @strawberry.field
     def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
+        return self.items
 
 
 def encode_cursor(key: tuple[Any, ...]) -> str:
@@ -80,14 +92,15 @@ def page_request(first: int | None, after: str | None, key_types: tuple[type, ..
 
 
 def connection(page: Page[Any], after: str | None) -> Connection[Any]:
-    edges = [Edge(cursor=encode_cursor(key), node=item) for item, key in zip(page.items, page.keys, strict=True)]
+    keys = page.keys
     return Connection(
-        edges=edges,
+        items=page.items,
+        keys=keys,
         page_info=PageInfo(
             has_next_page=page.has_next,
             has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=encode_cursor(page.resume_key) if page.resume_key else edges[-1].cursor if edges else None,
+            start_cursor=encode_cursor(keys[0]) if keys else None,
+            end_cursor=encode_cursor(page.resume_key) if page.resume_key else encode_cursor(keys[-1]) if keys else None,
         ),
         total_count=page.total,
     )

@@ -8,6 +8,7 @@ one statement.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
@@ -60,6 +61,28 @@ class OrgLoaders(ContextLoaders):
 
             self._subtrees[depth] = self._loader(fetch, None, self._remember_employees)
         return self._subtrees[depth].load(root_id)
+
+    async def prefetch(self, rows: Sequence[Employee], wanted: set[str]) -> None:
+        """Fill, one batch per relation, what the rows of a list will ask for (`wanted`: the
+        selected field names), so every row's fields answer synchronously from the memos."""
+        batches = []
+        if "manager" in wanted:
+            batches.append(self._missing(self._employee_loader, {r.manager_id for r in rows}, self.employees))
+        if "department" in wanted:
+            batches.append(self._missing(self._department_loader, {r.department_id for r in rows}, self.departments))
+        if "directReportCount" in wanted:
+            batches.append(self._missing(self._report_count_loader, {r.id for r in rows}, self.report_counts))
+        if "jobLevel" in wanted:
+            levels = self._ctx.competencies
+            batches.append(self._missing(levels._job_level_loader, {r.job_level_id for r in rows}, levels.job_levels))
+        waiting = [batch for batch in batches if batch is not None]
+        if waiting:
+            await asyncio.gather(*waiting)
+
+    @staticmethod
+    def _missing(loader: DataLoader, ids: set[UUID | None], memo: dict) -> Awaitable | None:
+        missing = [i for i in ids if i is not None and i not in memo]
+        return loader.load_many(missing) if missing else None
 
     def prime_employees(self, rows: Sequence[Employee]) -> None:
         for row in rows:

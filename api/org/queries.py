@@ -33,10 +33,14 @@ class DepartmentFilterInput:
     roots_only: bool = False
 
 
-def _plan_includes(info: Ctx) -> EmployeeIncludes:
-    wanted = selected_under(info.selected_fields, "employees", "edges", "node") | selected_under(
+def _listed_fields(info: Ctx) -> set[str]:
+    return selected_under(info.selected_fields, "employees", "edges", "node") | selected_under(
         info.selected_fields, "employees", "nodes"
     )
+
+
+def _plan_includes(info: Ctx) -> EmployeeIncludes:
+    wanted = _listed_fields(info)
     return EmployeeIncludes(
         manager="manager" in wanted, department="department" in wanted, report_count="directReportCount" in wanted
     )
@@ -101,6 +105,7 @@ class OrgQuery:
         ctx.org.prime_employees(list(listing.managers.values()))
         ctx.org.prime_departments(list(listing.departments.values()))
         ctx.org.report_counts.update(listing.report_counts)
+        await ctx.org.prefetch(listing.page.items, _listed_fields(info))
         return connection(listing.page, after)
 
     @strawberry.field

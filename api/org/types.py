@@ -17,9 +17,11 @@ from api.graphql.context import RequestContext
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node
 from api.graphql.pagination import Connection
+from api.graphql.selection import selected_under
 from api.insights.leadership_period import PeriodInput
 from domain.org import policy
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role
+from domain.org.records import DepartmentRecord, EmployeeRecord
 from tenants.models import Tenant, TenantStatus
 
 EmployeeStatusType = strawberry.enum(EmployeeStatus, name="EmployeeStatus")
@@ -52,7 +54,7 @@ class EmployeeType(Node):
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return isinstance(obj, Employee)
+        return isinstance(obj, (Employee, EmployeeRecord))
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -78,12 +80,12 @@ class EmployeeType(Node):
         description="Per competency: expected level for the job level, current level, gap and evidence. "
         "Visible to the person, their managers up the chain and HR admins; null for others."
     )
-    async def competency_profile(
+    def competency_profile(
         self, info: Ctx
     ) -> list[Annotated[CompetencyProfileEntryType, strawberry.lazy("api.competencies.types")]] | None:
         from api.competencies.employee_fields import competency_profile
 
-        return await competency_profile(info.context, self)
+        return competency_profile(info.context, self)
 
     @strawberry.field(description="Assessment history, newest first (one competency, or all). Visible like the profile.")
     async def competency_assessments(
@@ -191,8 +193,10 @@ class EmployeeType(Node):
         return await employee_promotion_readiness(info, self, target_level_id)
 
     @strawberry.field(description="Active employees who report directly to this one.")
-    def direct_reports(self, info: Ctx) -> list[EmployeeType]:
-        return info.context.org.direct_reports.load(self.id)
+    async def direct_reports(self, info: Ctx) -> list[EmployeeType]:
+        rows = await info.context.org.direct_reports.load(self.id)
+        await info.context.org.prefetch(rows, selected_under(info.selected_fields, "directReports"))
+        return rows
 
     @strawberry.field
     def direct_report_count(self, info: Ctx) -> int:
@@ -203,9 +207,11 @@ class EmployeeType(Node):
         return info.context.org.reporting_chains.load(self.id)
 
     @strawberry.field(description="Everyone below this employee, nearest levels first; `depth` limits the levels.")
-    def reports(self, info: Ctx, depth: int | None = None) -> list[EmployeeType]:
+    async def reports(self, info: Ctx, depth: int | None = None) -> list[EmployeeType]:
         levels = None if depth is None else max(1, min(depth, MAX_REPORT_DEPTH))
-        return info.context.org.subtree(self.id, levels)
+        rows = await info.context.org.subtree(self.id, levels)
+        await info.context.org.prefetch(rows or [], selected_under(info.selected_fields, "reports"))
+        return rows
 
     @strawberry.field(description="Effective-dated reporting lines. Visible to the person and HR admins only.")
     def manager_history(self, info: Ctx) -> list[ManagerAssignmentType] | None:
@@ -240,7 +246,7 @@ class DepartmentType(Node):
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return isinstance(obj, Department)
+        return isinstance(obj, (Department, DepartmentRecord))
 
     @strawberry.field
     def id(self) -> strawberry.ID:

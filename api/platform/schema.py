@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.graphql.errors import UserError, user_errors
 from api.graphql.ids import require_uuid
@@ -59,7 +63,7 @@ class PlatformQuery:
     @strawberry.field(description="Every tenant, for platform operators.")
     async def tenants(self, info: Ctx) -> list[TenantType]:
         _require_platform_admin(info)
-        async with provisioning_session(info.context.services.owner_engine) as session:
+        async with _tenant_change(info) as session:
             return await registry.list_tenants(session)
 
 
@@ -69,7 +73,7 @@ class PlatformMutations:
     async def create_tenant(self, info: Ctx, input: CreateTenantInput) -> CreateTenantPayload:
         try:
             _require_platform_admin(info)
-            async with provisioning_session(info.context.services.owner_engine) as session:
+            async with _tenant_change(info) as session:
                 onboarded = await onboard_tenant(
                     session,
                     slug=input.slug,
@@ -89,7 +93,7 @@ class PlatformMutations:
             _require_platform_admin(info)
             tenant_id = require_uuid(input.id, "Tenant", "id")
             principal = info.context.principal
-            async with provisioning_session(info.context.services.owner_engine) as session:
+            async with _tenant_change(info) as session:
                 tenant = await set_tenant_introspection(session, tenant_id, input.enabled, f"{principal.issuer}|{principal.subject}")
         except (DomainError, DomainErrors) as error:
             return TenantPayload(tenant=None, errors=user_errors(error))
@@ -108,9 +112,19 @@ async def _set_status(info: Ctx, input: TenantIdInput, status: TenantStatus) -> 
     try:
         _require_platform_admin(info)
         tenant_id = require_uuid(input.id, "Tenant", "id")
-        async with provisioning_session(info.context.services.owner_engine) as session:
+        async with _tenant_change(info) as session:
             principal = info.context.principal
             tenant = await change_tenant_status(session, tenant_id, status, f"{principal.issuer}|{principal.subject}")
     except (DomainError, DomainErrors) as error:
         return TenantPayload(tenant=None, errors=user_errors(error))
     return TenantPayload(tenant=tenant, errors=[])
+
+
+@asynccontextmanager
+async def _tenant_change(info: Ctx) -> AsyncIterator[AsyncSession]:
+    """A registry change: this process's authenticator forgets what it remembered of tenants
+    once the change is committed (others within HR_TENANT_CACHE_SECONDS)."""
+    services = info.context.services
+    async with provisioning_session(services.owner_engine) as session:
+        yield session
+    services.authenticator.tenants.forget()

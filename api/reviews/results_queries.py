@@ -15,6 +15,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from api.graphql.ids import uuid_of
+from api.graphql.selection import selected_under
 from api.org.types import Ctx
 from api.reviews.results_types import CalibrationType, ReviewResultType, ReviewSettingsType, settings_type
 from domain.org.models import Employee
@@ -35,6 +36,7 @@ class ResultLoaders:
 
     def reset(self) -> None:
         self.results: DataLoader[Key, results.ReviewResult | None] = self._loader(self._results)
+        self.summaries: DataLoader[Key, results.ReviewResult | None] = self._loader(self._summaries)
         self.adjustments = self._loader(calibration.adjustment_histories)
         self.placements = self._loader(calibration.latest_placements)
 
@@ -48,12 +50,22 @@ class ResultLoaders:
     async def _results(self, session, keys: Sequence[Key]) -> dict[Key, results.ReviewResult | None]:
         return await results.review_results(session, self._ctx.actor, keys)
 
+    async def _summaries(self, session, keys: Sequence[Key]) -> dict[Key, results.ReviewResult | None]:
+        return await results.review_results(session, self._ctx.actor, keys, detailed=False)
+
+
+# Fields that need every answer read; without them a result is its final rating and acknowledgement.
+DETAILED_FIELDS = frozenset({"namedReviews", "anonymousFeedback"})
+
 
 async def result_of(info: Ctx, cycle_id: strawberry.ID, subject_id: UUID) -> ReviewResultType | None:
     cycle = uuid_of(cycle_id, "ReviewCycle")
     if cycle is None:
         return None
-    found = await info.context.review_results.results.load((cycle, subject_id))
+    wanted = selected_under(info.selected_fields, info.field_name)
+    loaders = info.context.review_results
+    loader = loaders.results if wanted & DETAILED_FIELDS else loaders.summaries
+    found = await loader.load((cycle, subject_id))
     return None if found is None else ReviewResultType(source=found)
 
 

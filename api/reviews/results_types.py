@@ -267,11 +267,13 @@ class ReviewResultType:
 
     @strawberry.field
     def named_reviews(self) -> list[NamedReviewType]:
+        _require_details(self.source)
         return [NamedReviewType(kind=r.kind, answers=answers_type(r.answers), reviewer_id=r.reviewer_id)
                 for r in self.source.named]
 
     @strawberry.field(description="Per anonymous kind and question, in template order, whatever was answered.")
     def anonymous_feedback(self) -> list[AnonymousCellType]:
+        _require_details(self.source)
         return [cell_type(cell) for cell in self.source.anonymous]
 
     @strawberry.field
@@ -282,6 +284,13 @@ class ReviewResultType:
     def acknowledgement(self) -> AcknowledgementType | None:
         ack = self.source.acknowledgement
         return None if ack is None else AcknowledgementType(comment=ack.comment, acknowledged_at=ack.acknowledged_at)
+
+
+def _require_details(result: results.ReviewResult) -> None:
+    # The loader was chosen from the selection (api/reviews/results_queries.py); an empty
+    # list here would silently hide answers, so a selection it missed fails loudly instead.
+    if not result.detailed:
+        raise RuntimeError("review details were not loaded for this selection")
 
 
 # --- calibration ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from domain.competencies.scale import ensure_scale, scale_levels
 from domain.errors import DomainError, ErrorCode, NotFound
 from domain.org.rules import clean_text, duplicates
 from domain.pagination import Page, PageRequest
-from domain.persistence import flush_or_conflict, group_by, session_tenant
+from domain.persistence import among, flush_or_conflict, group_by, session_tenant
 
 MAX_REORDER = 500
 
@@ -69,14 +69,14 @@ def require_active(competency: Competency, path: Sequence[str]) -> Competency:
 
 
 async def competencies_by_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Competency]:
-    rows = await session.scalars(select(Competency).where(Competency.id.in_(list(ids))))
+    rows = await session.scalars(select(Competency).where(among(Competency.id, ids)))
     return {row.id: row for row in rows}
 
 
 async def indicators_by_competency_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[CompetencyIndicator]]:
     rows = await session.scalars(
         select(CompetencyIndicator)
-        .where(CompetencyIndicator.competency_id.in_(list(ids)))
+        .where(among(CompetencyIndicator.competency_id, ids))
         .order_by(CompetencyIndicator.competency_id, CompetencyIndicator.level)
     )
     return group_by(ids, rows, lambda row: row.competency_id)

@@ -19,7 +19,7 @@ from domain.competencies.scale import ensure_scale, scale_levels
 from domain.errors import DomainError, ErrorCode, NotFound
 from domain.org.models import Employee, EmployeeStatus
 from domain.org.rules import clean_text
-from domain.persistence import flush_or_conflict, group_by, session_tenant
+from domain.persistence import among, flush_or_conflict, group_by, session_tenant
 
 JOB_LEVEL_NAME_MAX = 50
 RANK_MIN, RANK_MAX = 1, 100
@@ -45,7 +45,7 @@ async def get_job_level(session: AsyncSession, job_level_id: UUID, field: str = 
 
 
 async def job_levels_by_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, JobLevel]:
-    rows = await session.scalars(select(JobLevel).where(JobLevel.id.in_(list(ids))))
+    rows = await session.scalars(select(JobLevel).where(among(JobLevel.id, ids)))
     return {row.id: row for row in rows}
 
 
@@ -61,7 +61,7 @@ async def expectations_by_job_level_ids(session: AsyncSession, ids: Sequence[UUI
     rows = await session.scalars(
         select(JobLevelExpectation)
         .join(Competency, Competency.id == JobLevelExpectation.competency_id)
-        .where(JobLevelExpectation.job_level_id.in_(list(ids)))
+        .where(among(JobLevelExpectation.job_level_id, ids))
         .order_by(JobLevelExpectation.job_level_id, Competency.position, Competency.name)
     )
     return group_by(ids, rows, lambda row: row.job_level_id)
@@ -70,7 +70,7 @@ async def expectations_by_job_level_ids(session: AsyncSession, ids: Sequence[UUI
 async def employee_counts_by_job_level_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, int]:
     rows = await session.execute(
         select(Employee.job_level_id, func.count())
-        .where(Employee.job_level_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
+        .where(among(Employee.job_level_id, ids), Employee.status == EmployeeStatus.ACTIVE)
         .group_by(Employee.job_level_id)
     )
     counts = {i: 0 for i in ids}

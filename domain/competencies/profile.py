@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from domain.competencies.models import AssessmentSource, Competency, CompetencyA
 from domain.competencies.rules import ProfileFacts, current_and_self, explain, gap
 from domain.competencies.scale import current_scale
 from domain.goals.models import Goal, GoalCompetency, GoalKind, GoalStatus, Visibility
+from domain.persistence import among, column_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +39,18 @@ class ProfileSubject:
 class ProfileEntry:
     competency: Competency
     expected_level: int | None
-    current: CompetencyAssessment | None
-    self_assessment: CompetencyAssessment | None
+    current: AssessmentRecord | None
+    self_assessment: AssessmentRecord | None
     gap: int | None
     evidence: list[Goal] = field(default_factory=list)
-    explanation: str = ""
     employee_id: UUID | None = None  # whose profile: other contexts' evidence fields look it up by it
+    facts: ProfileFacts | None = None
+    scale: Sequence[Any] = ()
+
+    @property
+    def explanation(self) -> str:
+        """Written when asked: a team page lists hundreds of entries and rarely shows this."""
+        return explain(self.facts, self.scale) if self.facts is not None else ""
 
 
 EVIDENCE_KINDS = (GoalKind.LEADERSHIP.value, GoalKind.DEVELOPMENT.value)
@@ -52,7 +61,7 @@ async def _job_levels(session: AsyncSession, ids: set[UUID]) -> tuple[dict[UUID,
     rows = await session.execute(
         select(JobLevel, JobLevelExpectation)
         .outerjoin(JobLevelExpectation, JobLevelExpectation.job_level_id == JobLevel.id)
-        .where(JobLevel.id.in_(list(ids)))
+        .where(among(JobLevel.id, ids))
     )
     levels: dict[UUID, JobLevel] = {}
     expected: dict[UUID, dict[UUID, int]] = defaultdict(dict)
@@ -63,13 +72,29 @@ async def _job_levels(session: AsyncSession, ids: set[UUID]) -> tuple[dict[UUID,
     return levels, expected
 
 
-async def latest_assessments(session: AsyncSession, employee_ids: Sequence[UUID]) -> list[CompetencyAssessment]:
+class AssessmentRecord(NamedTuple):
+    """A read-only competency_assessments row (a team page reads thousands; see domain/org/records.py)."""
+
+    tenant_id: UUID
+    id: UUID
+    employee_id: UUID
+    competency_id: UUID
+    level: int
+    source: str
+    note: str | None
+    assessed_by: UUID | None
+    assessed_on: date
+    recorded_at: datetime | None
+
+
+async def latest_assessments(session: AsyncSession, employee_ids: Sequence[UUID]) -> list[AssessmentRecord]:
     """Per employee and competency, the latest self-assessment and the latest other one
     (DISTINCT ON the pair and whether it is SELF), not the whole history."""
     is_self = CompetencyAssessment.source == AssessmentSource.SELF.value
-    rows = await session.scalars(
-        select(CompetencyAssessment)
-        .where(CompetencyAssessment.employee_id.in_(list(employee_ids)))
+    rows = await column_rows(
+        session,
+        select(*(getattr(CompetencyAssessment, name) for name in AssessmentRecord._fields))
+        .where(among(CompetencyAssessment.employee_id, employee_ids))
         .ext(distinct_on(CompetencyAssessment.employee_id, CompetencyAssessment.competency_id, is_self))
         .order_by(
             CompetencyAssessment.employee_id,
@@ -77,9 +102,9 @@ async def latest_assessments(session: AsyncSession, employee_ids: Sequence[UUID]
             is_self,
             CompetencyAssessment.assessed_on.desc(),
             CompetencyAssessment.recorded_at.desc(),
-        )
+        ),
     )
-    return list(rows)
+    return [AssessmentRecord._make(row) for row in rows]
 
 
 async def completed_goal_evidence(session: AsyncSession, owner_ids: Sequence[UUID]) -> list[tuple[UUID, Goal]]:
@@ -88,7 +113,7 @@ async def completed_goal_evidence(session: AsyncSession, owner_ids: Sequence[UUI
         select(GoalCompetency.competency_id, Goal)
         .join(Goal, Goal.id == GoalCompetency.goal_id)
         .where(
-            Goal.owner_id.in_(list(owner_ids)),
+            among(Goal.owner_id, owner_ids),
             Goal.status == GoalStatus.COMPLETED.value,
             Goal.kind.in_(EVIDENCE_KINDS),
         )
@@ -102,7 +127,7 @@ async def competency_profiles(
 ) -> dict[ProfileSubject, list[ProfileEntry]]:
     employee_ids = list({s.employee_id for s in subjects})
     levels, expected = await _job_levels(session, {s.job_level_id for s in subjects if s.job_level_id})
-    assessed: dict[UUID, list[CompetencyAssessment]] = defaultdict(list)
+    assessed: dict[UUID, list[AssessmentRecord]] = defaultdict(list)
     for row in await latest_assessments(session, employee_ids):
         assessed[row.employee_id].append(row)
     evidence: dict[UUID, list[tuple[UUID, Goal]]] = defaultdict(list)
@@ -112,28 +137,30 @@ async def competency_profiles(
     wanted |= {row.competency_id for rows in assessed.values() for row in rows}
     wanted |= {competency_id for rows in evidence.values() for competency_id, _ in rows}
     competencies = await competencies_by_ids(session, list(wanted)) if wanted else {}
+    active = {i: c for i, c in competencies.items() if c.active}
+    rank = {competency.id: n for n, competency in enumerate(by_position(list(active.values())))}
     scale = await current_scale(session)
     return {
         subject: _entries(subject, levels, expected, assessed[subject.employee_id], evidence[subject.employee_id],
-                          competencies, scale)
+                          active, rank, scale)
         for subject in subjects
     }
 
 
-def _entries(subject, levels, expected, assessed, evidence, competencies, scale) -> list[ProfileEntry]:
+def _entries(subject, levels, expected, assessed, evidence, active, rank, scale) -> list[ProfileEntry]:
     """Expected competencies first, then ones only assessed or evidenced; archived ones are left out."""
     level = levels.get(subject.job_level_id) if subject.job_level_id else None
     expects = expected.get(level.id, {}) if level else {}
-    ratings: dict[UUID, list[CompetencyAssessment]] = defaultdict(list)
+    ratings: dict[UUID, list[AssessmentRecord]] = defaultdict(list)
     for row in assessed:
         ratings[row.competency_id].append(row)
     goals: dict[UUID, list[Goal]] = defaultdict(list)
     for competency_id, goal in evidence:
         if goal.visibility != Visibility.PRIVATE or subject.private_goals_visible:
             goals[competency_id].append(goal)
-    active = {i: c for i, c in competencies.items() if c.active}
-    expected_first = by_position([active[i] for i in expects if i in active])
-    others = by_position([active[i] for i in (set(ratings) | set(goals)) - set(expects) if i in active])
+    expected_first = [active[i] for i in sorted((i for i in expects if i in active), key=rank.__getitem__)]
+    extra = (set(ratings) | set(goals)) - set(expects)
+    others = [active[i] for i in sorted((i for i in extra if i in active), key=rank.__getitem__)]
     entries = []
     for competency in expected_first + others:
         current, own = current_and_self(ratings.get(competency.id, []))
@@ -147,8 +174,9 @@ def _entries(subject, levels, expected, assessed, evidence, competencies, scale)
                 self_assessment=own,
                 gap=gap(expected_level, current.level if current else None),
                 evidence=goals.get(competency.id, []),
-                explanation=explain(facts, scale),
                 employee_id=subject.employee_id,
+                facts=facts,
+                scale=scale,
             )
         )
     return entries

@@ -26,7 +26,7 @@ from domain.goals import rules
 from domain.goals.models import Confidence, Goal, GoalCheckIn, GoalCompetency, KeyResult
 from domain.goals.visibility import reports_of, visible
 from domain.pagination import Page, PageRequest
-from domain.persistence import group_by, session_tenant
+from domain.persistence import among, group_by, session_tenant
 
 MAX_DEPTH = 1_000  # bounds a walk even if bad data ever held a cycle
 MAX_TREE_NODES = 1_000
@@ -77,7 +77,7 @@ async def get_key_result(session: AsyncSession, key_result_id: UUID, field_name:
 
 
 async def visible_goals_by_ids(session: AsyncSession, actor: Actor, ids: Sequence[UUID]) -> dict[UUID, Goal]:
-    rows = await session.scalars(select(Goal).where(Goal.id.in_(list(ids)), visible(actor)))
+    rows = await session.scalars(select(Goal).where(among(Goal.id, ids), visible(actor)))
     return {row.id: row for row in rows}
 
 
@@ -168,13 +168,13 @@ async def _list_by_health(
 
 async def key_results_by_goal_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[KeyResult]]:
     rows = await session.scalars(
-        select(KeyResult).where(KeyResult.goal_id.in_(list(ids))).order_by(KeyResult.goal_id, KeyResult.position, KeyResult.id)
+        select(KeyResult).where(among(KeyResult.goal_id, ids)).order_by(KeyResult.goal_id, KeyResult.position, KeyResult.id)
     )
     return group_by(ids, rows, lambda row: row.goal_id)
 
 
 async def key_results_by_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, KeyResult]:
-    rows = await session.scalars(select(KeyResult).where(KeyResult.id.in_(list(ids))))
+    rows = await session.scalars(select(KeyResult).where(among(KeyResult.id, ids)))
     return {row.id: row for row in rows}
 
 
@@ -185,7 +185,7 @@ def _newest_first() -> tuple[Any, ...]:
 async def latest_check_ins(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, GoalCheckIn | None]:
     rows = await session.scalars(
         select(GoalCheckIn)
-        .where(GoalCheckIn.goal_id.in_(list(ids)))
+        .where(among(GoalCheckIn.goal_id, ids))
         .order_by(GoalCheckIn.goal_id, *_newest_first())
         .ext(distinct_on(GoalCheckIn.goal_id))
     )
@@ -198,7 +198,7 @@ async def check_in_pages(
     session: AsyncSession, goal_ids: Sequence[UUID], first: int, after: tuple[datetime, UUID] | None
 ) -> dict[UUID, Page[GoalCheckIn]]:
     """Newest first, `first` per goal, for many goals in one statement (a window per goal)."""
-    conditions: list[Any] = [GoalCheckIn.goal_id.in_(list(goal_ids))]
+    conditions: list[Any] = [among(GoalCheckIn.goal_id, goal_ids)]
     if after is not None:
         at, last_id = after
         conditions.append(
@@ -222,7 +222,7 @@ async def competencies_by_goal_ids(session: AsyncSession, ids: Sequence[UUID]) -
     rows = await session.execute(
         select(GoalCompetency.goal_id, Competency)
         .join(Competency, Competency.id == GoalCompetency.competency_id)
-        .where(GoalCompetency.goal_id.in_(list(ids)))
+        .where(among(GoalCompetency.goal_id, ids))
         .order_by(GoalCompetency.goal_id, Competency.position, Competency.name)
     )
     grouped: dict[UUID, list[Competency]] = {i: [] for i in ids}
@@ -233,14 +233,14 @@ async def competencies_by_goal_ids(session: AsyncSession, ids: Sequence[UUID]) -
 
 async def visible_children(session: AsyncSession, actor: Actor, parent_ids: Sequence[UUID]) -> dict[UUID, list[Goal]]:
     rows = await session.scalars(
-        select(Goal).where(Goal.parent_id.in_(list(parent_ids)), visible(actor)).order_by(Goal.due_date, Goal.id)
+        select(Goal).where(among(Goal.parent_id, parent_ids), visible(actor)).order_by(Goal.due_date, Goal.id)
     )
     return group_by(parent_ids, rows, lambda row: row.parent_id)
 
 
 async def visible_goals_by_owner_ids(session: AsyncSession, actor: Actor, ids: Sequence[UUID]) -> dict[UUID, list[Goal]]:
     rows = await session.scalars(
-        select(Goal).where(Goal.owner_id.in_(list(ids)), visible(actor)).order_by(Goal.due_date, Goal.id)
+        select(Goal).where(among(Goal.owner_id, ids), visible(actor)).order_by(Goal.due_date, Goal.id)
     )
     return group_by(ids, rows, lambda row: row.owner_id)
 
@@ -249,7 +249,7 @@ async def visible_goals_by_department_ids(
     session: AsyncSession, actor: Actor, ids: Sequence[UUID]
 ) -> dict[UUID, list[Goal]]:
     rows = await session.scalars(
-        select(Goal).where(Goal.department_id.in_(list(ids)), visible(actor)).order_by(Goal.due_date, Goal.id)
+        select(Goal).where(among(Goal.department_id, ids), visible(actor)).order_by(Goal.due_date, Goal.id)
     )
     return group_by(ids, rows, lambda row: row.department_id)
 
@@ -271,7 +271,7 @@ async def alignment_paths(session: AsyncSession, actor: Actor, ids: Sequence[UUI
     parent = aliased(Goal, name="parent")
     up = (
         select(Goal.id.label("origin"), Goal.id, Goal.parent_id, literal_column("0").label("depth"))
-        .where(Goal.id.in_(list(ids)))
+        .where(among(Goal.id, ids))
         .cte("paths", recursive=True)
     )
     up = up.union_all(

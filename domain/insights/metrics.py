@@ -17,6 +17,7 @@ before d.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -113,3 +114,17 @@ async def metric_value(
     from domain.insights import metric_sql
 
     return await metric_sql.value(session, name, scope, start, end, cycle_id)
+
+
+async def metric_values_many(
+    session: AsyncSession,
+    name: MetricName,
+    scopes: Sequence[Scope],
+    periods: Sequence[tuple[date, date]],
+    cycle_id: UUID | None = None,
+) -> dict[Scope, list[MetricPoint]]:
+    """`metric_value` for every scope and period, one point per period in the order given:
+    one SQL statement per kind of scope, however many scopes and periods (for pages of managers)."""
+    from domain.insights import metric_sql
+
+    return await metric_sql.values_many(session, name, scopes, periods, cycle_id)

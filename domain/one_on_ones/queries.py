@@ -19,7 +19,7 @@ from domain.actor import Actor
 from domain.one_on_ones.models import ActionItem, AgendaItem, Cadence, Meeting, MeetingStatus, Note, OneOnOne, SeriesStatus
 from domain.one_on_ones.rules import SeriesFacts
 from domain.pagination import Page, PageRequest
-from domain.persistence import group_by
+from domain.persistence import among, group_by
 
 
 def involves(employee_id: UUID):
@@ -31,7 +31,7 @@ def visible(actor: Actor):
 
 
 async def visible_series_by_ids(session: AsyncSession, actor: Actor, ids: Sequence[UUID]) -> dict[UUID, OneOnOne]:
-    rows = await session.scalars(select(OneOnOne).where(OneOnOne.id.in_(list(ids)), visible(actor)))
+    rows = await session.scalars(select(OneOnOne).where(among(OneOnOne.id, ids), visible(actor)))
     return {row.id: row for row in rows}
 
 
@@ -58,7 +58,7 @@ async def series_by_participant_ids(session: AsyncSession, ids: Sequence[UUID]) 
     """Every series each employee takes part in, active first, newest first."""
     rows = list(await session.scalars(
         select(OneOnOne)
-        .where(or_(OneOnOne.first_id.in_(list(ids)), OneOnOne.second_id.in_(list(ids))))
+        .where(or_(among(OneOnOne.first_id, ids), among(OneOnOne.second_id, ids)))
         .order_by(OneOnOne.status, OneOnOne.started_on.desc(), OneOnOne.id)
     ))
     wanted = set(ids)
@@ -72,7 +72,7 @@ async def series_by_participant_ids(session: AsyncSession, ids: Sequence[UUID]) 
 async def last_held_by_series_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, date | None]:
     rows = await session.execute(
         select(Meeting.one_on_one_id, func.max(Meeting.held_on))
-        .where(Meeting.one_on_one_id.in_(list(ids)), Meeting.status == MeetingStatus.HELD.value)
+        .where(among(Meeting.one_on_one_id, ids), Meeting.status == MeetingStatus.HELD.value)
         .group_by(Meeting.one_on_one_id)
     )
     found: dict[UUID, date | None] = dict.fromkeys(ids)
@@ -108,7 +108,7 @@ async def facts_with_managers(session: AsyncSession, pairs: Sequence[ManagerPair
 async def meetings_by_series_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Meeting]]:
     """Newest first."""
     rows = await session.scalars(
-        select(Meeting).where(Meeting.one_on_one_id.in_(list(ids))).order_by(Meeting.scheduled_on.desc(), Meeting.id)
+        select(Meeting).where(among(Meeting.one_on_one_id, ids)).order_by(Meeting.scheduled_on.desc(), Meeting.id)
     )
     return group_by(ids, rows, lambda row: row.one_on_one_id)
 
@@ -118,14 +118,14 @@ async def meetings_by_ids(session: AsyncSession, actor: Actor, ids: Sequence[UUI
     rows = await session.scalars(
         select(Meeting)
         .join(OneOnOne, OneOnOne.id == Meeting.one_on_one_id)
-        .where(Meeting.id.in_(list(ids)), involves(actor.employee_id))
+        .where(among(Meeting.id, ids), involves(actor.employee_id))
     )
     return {row.id: row for row in rows}
 
 
 async def agenda_by_meeting_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[AgendaItem]]:
     rows = await session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id.in_(list(ids))).order_by(AgendaItem.created_at, AgendaItem.id)
+        select(AgendaItem).where(among(AgendaItem.meeting_id, ids)).order_by(AgendaItem.created_at, AgendaItem.id)
     )
     return group_by(ids, rows, lambda row: row.meeting_id)
 
@@ -134,7 +134,7 @@ async def waiting_agenda_by_series_ids(session: AsyncSession, ids: Sequence[UUID
     """Items waiting for the next meeting to be scheduled."""
     rows = await session.scalars(
         select(AgendaItem)
-        .where(AgendaItem.one_on_one_id.in_(list(ids)), AgendaItem.meeting_id.is_(None))
+        .where(among(AgendaItem.one_on_one_id, ids), AgendaItem.meeting_id.is_(None))
         .order_by(AgendaItem.created_at, AgendaItem.id)
     )
     return group_by(ids, rows, lambda row: row.one_on_one_id)
@@ -144,7 +144,7 @@ async def notes_by_meeting_ids(session: AsyncSession, actor: Actor, ids: Sequenc
     """Shared notes, and the actor's own private ones: nobody else's private note ever leaves the database."""
     rows = await session.scalars(
         select(Note)
-        .where(Note.meeting_id.in_(list(ids)), or_(Note.private.is_(False), Note.author_id == actor.employee_id))
+        .where(among(Note.meeting_id, ids), or_(Note.private.is_(False), Note.author_id == actor.employee_id))
         .order_by(Note.created_at, Note.id)
     )
     return group_by(ids, rows, lambda row: row.meeting_id)
@@ -157,14 +157,14 @@ def _action_item_order():
 async def action_items_by_series_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[ActionItem]]:
     """Open ones first, soonest due first."""
     rows = await session.scalars(
-        select(ActionItem).where(ActionItem.one_on_one_id.in_(list(ids))).order_by(*_action_item_order())
+        select(ActionItem).where(among(ActionItem.one_on_one_id, ids)).order_by(*_action_item_order())
     )
     return group_by(ids, rows, lambda row: row.one_on_one_id)
 
 
 async def action_items_by_meeting_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[ActionItem]]:
     rows = await session.scalars(
-        select(ActionItem).where(ActionItem.meeting_id.in_(list(ids))).order_by(*_action_item_order())
+        select(ActionItem).where(among(ActionItem.meeting_id, ids)).order_by(*_action_item_order())
     )
     return group_by(ids, rows, lambda row: row.meeting_id)
 
@@ -174,6 +174,6 @@ async def visible_action_items_by_ids(session: AsyncSession, actor: Actor, ids: 
     rows = await session.scalars(
         select(ActionItem)
         .join(OneOnOne, OneOnOne.id == ActionItem.one_on_one_id)
-        .where(ActionItem.id.in_(list(ids)), involves(actor.employee_id))
+        .where(among(ActionItem.id, ids), involves(actor.employee_id))
     )
     return {row.id: row for row in rows}

@@ -15,7 +15,7 @@ from domain.org import policy
 from domain.org.models import Department, Employee
 from domain.org.rules import clean_text
 from domain.pagination import Page, PageRequest
-from domain.persistence import flush_or_conflict, group_by, session_tenant
+from domain.persistence import among, flush_or_conflict, group_by, session_tenant
 
 
 async def get_department(session: AsyncSession, department_id: UUID, field: str = "id") -> Department:
@@ -26,13 +26,13 @@ async def get_department(session: AsyncSession, department_id: UUID, field: str 
 
 
 async def departments_by_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Department]:
-    rows = await session.scalars(select(Department).where(Department.id.in_(list(ids))))
+    rows = await session.scalars(select(Department).where(among(Department.id, ids)))
     return {row.id: row for row in rows}
 
 
 async def children_by_parent_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Department]]:
     rows = await session.scalars(
-        select(Department).where(Department.parent_id.in_(list(ids))).order_by(Department.name, Department.id)
+        select(Department).where(among(Department.parent_id, ids)).order_by(Department.name, Department.id)
     )
     return group_by(ids, rows, lambda row: row.parent_id)
 

@@ -8,17 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment
+from domain.org.records import (
+    DEPARTMENT_WIDTH,
+    EMPLOYEE_WIDTH,
+    DepartmentRecord,
+    EmployeeRecord,
+    department_at,
+    department_columns,
+    employee_at,
+    employee_columns,
+)
 from domain.pagination import Page, PageRequest
-from domain.persistence import group_by
+from domain.persistence import among, column_rows, group_by
 
 MAX_DEPTH = 1_000  # bounds a walk even if bad data ever held a cycle
 
@@ -42,9 +53,9 @@ class EmployeeIncludes:
 
 @dataclass(slots=True)
 class EmployeeListing:
-    page: Page[Employee]
-    managers: dict[UUID, Employee] = field(default_factory=dict)
-    departments: dict[UUID, Department] = field(default_factory=dict)
+    page: Page[EmployeeRecord]
+    managers: dict[UUID, EmployeeRecord] = field(default_factory=dict)
+    departments: dict[UUID, DepartmentRecord] = field(default_factory=dict)
     report_counts: dict[UUID, int] = field(default_factory=dict)
 
 
@@ -80,43 +91,88 @@ def _report_count_column():
     )
 
 
-async def list_employees(
-    session: AsyncSession, criteria: EmployeeFilter, page: PageRequest, includes: EmployeeIncludes
-) -> EmployeeListing:
-    """One statement for the page and its planned relations, one more for the total if asked."""
+@lru_cache(maxsize=16)
+def _listing_select(includes: EmployeeIncludes) -> Select:
+    """The page's columns and joins, built once per shape: building a select of 30 columns
+    costs about as much as running it, and only the filters change between requests."""
     manager = aliased(Employee, name="manager")
-    columns: list[Any] = [Employee]
-    query = select()
+    columns: list[Any] = employee_columns()
     if includes.manager:
-        columns.append(manager)
+        columns += employee_columns(manager)
     if includes.department:
-        columns.append(Department)
+        columns += department_columns()
     if includes.report_count:
         columns.append(_report_count_column())
-    query = select(*columns).where(*_filter_conditions(criteria))
+    query = select(*columns)
     if includes.manager:
         query = query.outerjoin(manager, manager.id == Employee.manager_id)
     if includes.department:
         query = query.outerjoin(Department, Department.id == Employee.department_id)
+    return query.order_by(Employee.name, Employee.id)
+
+
+Shape = tuple[bool, bool, bool, bool, bool]  # status, department, manager, search, after
+
+
+@lru_cache(maxsize=128)
+def _page_statement(includes: EmployeeIncludes, shape: Shape) -> Select:
+    """The page's statement with bind parameters, built once per shape of filter: the same
+    conditions as `_filter_conditions`, without building expressions on every request."""
+    status, department, manager, search, after = shape
+    conditions: list[Any] = []
+    if status:
+        conditions.append(Employee.status == bindparam("status"))
+    if department:
+        conditions.append(Employee.department_id == bindparam("department_id"))
+    if manager:
+        conditions.append(Employee.manager_id == bindparam("manager_id"))
+    if search:
+        pattern = bindparam("pattern")
+        conditions.append(or_(Employee.name.ilike(pattern, escape="\\"), Employee.email.ilike(pattern, escape="\\")))
+    if after:
+        last_name = bindparam("after_name")
+        conditions.append(or_(Employee.name > last_name, and_(Employee.name == last_name, Employee.id > bindparam("after_id"))))
+    return _listing_select(includes).where(*conditions).limit(bindparam("page_limit"))
+
+
+def _page_parameters(criteria: EmployeeFilter, page: PageRequest) -> tuple[Shape, dict[str, Any]]:
+    parameters: dict[str, Any] = {"page_limit": page.first + 1}
+    if criteria.status is not None:
+        parameters["status"] = criteria.status
+    if criteria.department_id is not None:
+        parameters["department_id"] = criteria.department_id
+    if criteria.manager_id is not None:
+        parameters["manager_id"] = criteria.manager_id
+    if criteria.search:
+        parameters["pattern"] = _like_pattern(criteria.search.strip())
     if page.after is not None:
-        name, last_id = page.after
-        query = query.where(or_(Employee.name > name, and_(Employee.name == name, Employee.id > last_id)))
-    rows = (await session.execute(query.order_by(Employee.name, Employee.id).limit(page.first + 1))).all()
+        parameters["after_name"], parameters["after_id"] = page.after
+    shape = (criteria.status is not None, criteria.department_id is not None, criteria.manager_id is not None,
+             bool(criteria.search), page.after is not None)
+    return shape, parameters
+
+
+async def list_employees(
+    session: AsyncSession, criteria: EmployeeFilter, page: PageRequest, includes: EmployeeIncludes
+) -> EmployeeListing:
+    """One statement for the page and its planned relations, one more for the total if asked."""
+    shape, parameters = _page_parameters(criteria, page)
+    rows = await column_rows(session, _page_statement(includes, shape), parameters)
 
     listing = EmployeeListing(page=Page(items=[], has_next=len(rows) > page.first))
     for row in rows[: page.first]:
-        employee = row[0]
-        position = 1
+        employee = EmployeeRecord._make(row[:EMPLOYEE_WIDTH])
+        position = EMPLOYEE_WIDTH
         listing.page.items.append(employee)
         listing.page.keys.append((employee.name, employee.id))
         if includes.manager:
-            if row[position] is not None:
-                listing.managers[row[position].id] = row[position]
-            position += 1
+            if (boss := employee_at(row, position)) is not None:
+                listing.managers[boss.id] = boss
+            position += EMPLOYEE_WIDTH
         if includes.department:
-            if row[position] is not None:
-                listing.departments[row[position].id] = row[position]
-            position += 1
+            if (department := department_at(row, position)) is not None:
+                listing.departments[department.id] = department
+            position += DEPARTMENT_WIDTH
         if includes.report_count:
             listing.report_counts[employee.id] = row[position]
     if page.with_total:
@@ -127,23 +183,23 @@ async def list_employees(
 
 
 async def employees_by_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Employee]:
-    rows = await session.scalars(select(Employee).where(Employee.id.in_(list(ids))))
+    rows = await session.scalars(select(Employee).where(among(Employee.id, ids)))
     return {row.id: row for row in rows}
 
 
-async def direct_reports_by_manager_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Employee]]:
-    rows = await session.scalars(
-        select(Employee)
-        .where(Employee.manager_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
+async def direct_reports_by_manager_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[EmployeeRecord]]:
+    rows = await session.execute(
+        select(*employee_columns())
+        .where(among(Employee.manager_id, ids), Employee.status == EmployeeStatus.ACTIVE)
         .order_by(Employee.name, Employee.id)
     )
-    return group_by(ids, rows, lambda row: row.manager_id)
+    return group_by(ids, map(EmployeeRecord._make, rows), lambda row: row.manager_id)
 
 
 async def report_counts_by_manager_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, int]:
     rows = await session.execute(
         select(Employee.manager_id, func.count())
-        .where(Employee.manager_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
+        .where(among(Employee.manager_id, ids), Employee.status == EmployeeStatus.ACTIVE)
         .group_by(Employee.manager_id)
     )
     counts = {i: 0 for i in ids}
@@ -151,13 +207,13 @@ async def report_counts_by_manager_ids(session: AsyncSession, ids: Sequence[UUID
     return counts
 
 
-async def employees_by_department_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Employee]]:
-    rows = await session.scalars(
-        select(Employee)
-        .where(Employee.department_id.in_(list(ids)), Employee.status == EmployeeStatus.ACTIVE)
+async def employees_by_department_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[EmployeeRecord]]:
+    rows = await session.execute(
+        select(*employee_columns())
+        .where(among(Employee.department_id, ids), Employee.status == EmployeeStatus.ACTIVE)
         .order_by(Employee.name, Employee.id)
     )
-    return group_by(ids, rows, lambda row: row.department_id)
+    return group_by(ids, map(EmployeeRecord._make, rows), lambda row: row.department_id)
 
 
 async def ancestor_ids(session: AsyncSession, employee_id: UUID) -> list[UUID]:
@@ -233,7 +289,7 @@ async def reporting_chains(session: AsyncSession, ids: Sequence[UUID]) -> dict[U
     """`reporting_chain` for many employees in one recursive statement."""
     chain = (
         select(Employee.id.label("origin"), Employee.id, Employee.manager_id, literal_column("0").label("depth"))
-        .where(Employee.id.in_(list(ids)))
+        .where(among(Employee.id, ids))
         .cte("chains", recursive=True)
     )
     chain = chain.union_all(
@@ -253,12 +309,12 @@ async def reporting_chains(session: AsyncSession, ids: Sequence[UUID]) -> dict[U
     return grouped
 
 
-async def subtrees(session: AsyncSession, roots: Sequence[UUID], depth: int | None) -> dict[UUID, list[Employee]]:
+async def subtrees(session: AsyncSession, roots: Sequence[UUID], depth: int | None) -> dict[UUID, list[EmployeeRecord]]:
     """`subtree` for many roots at one depth limit, in one recursive statement."""
     limit = min(depth, MAX_DEPTH) if depth is not None else MAX_DEPTH
     tree = (
         select(Employee.manager_id.label("root"), Employee.id, literal_column("1").label("depth"))
-        .where(Employee.manager_id.in_(list(roots)), Employee.status == EmployeeStatus.ACTIVE)
+        .where(among(Employee.manager_id, roots), Employee.status == EmployeeStatus.ACTIVE)
         .cte("trees", recursive=True)
     )
     tree = tree.union_all(
@@ -267,20 +323,20 @@ async def subtrees(session: AsyncSession, roots: Sequence[UUID], depth: int | No
         )
     )
     rows = await session.execute(
-        select(tree.c.root, Employee)
+        select(tree.c.root, *employee_columns())
         .join(tree, tree.c.id == Employee.id)
         .order_by(tree.c.root, tree.c.depth, Employee.name, Employee.id)
     )
-    grouped: dict[UUID, list[Employee]] = {r: [] for r in roots}
-    for root, employee in rows:
-        grouped[root].append(employee)
+    grouped: dict[UUID, list[EmployeeRecord]] = {r: [] for r in roots}
+    for row in rows:
+        grouped[row[0]].append(EmployeeRecord._make(row[1:]))
     return grouped
 
 
 async def manager_histories(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[ManagerAssignment]]:
     rows = await session.scalars(
         select(ManagerAssignment)
-        .where(ManagerAssignment.employee_id.in_(list(ids)))
+        .where(among(ManagerAssignment.employee_id, ids))
         .order_by(ManagerAssignment.employee_id, ManagerAssignment.effective_from, ManagerAssignment.recorded_at)
     )
     return group_by(ids, rows, lambda row: row.employee_id)

@@ -155,6 +155,7 @@ class ReviewResult:
     named: list[NamedReview] = field(default_factory=list)
     anonymous: list[AnonymousCell] = field(default_factory=list)
     acknowledgement: ReviewAcknowledgement | None = None
+    detailed: bool = True  # False: named and anonymous were not read (see review_results)
 
     @property
     def released(self) -> bool:
@@ -269,9 +270,12 @@ async def acknowledgements(session: AsyncSession, keys: Sequence[Key]) -> dict[K
     return found
 
 
-async def review_results(session: AsyncSession, actor: Actor, keys: Sequence[Key]) -> dict[Key, ReviewResult | None]:
+async def review_results(
+    session: AsyncSession, actor: Actor, keys: Sequence[Key], *, detailed: bool = True
+) -> dict[Key, ReviewResult | None]:
     """The results the actor may read (None for the others, as if they did not exist).
-    A fixed number of statements for any number of subjects."""
+    A fixed number of statements for any number of subjects. Not `detailed`: the final
+    rating and acknowledgement only, without reading every answer (a team page's column)."""
     found: dict[Key, ReviewResult | None] = {key: None for key in keys}
     participants = await participants_by_keys(session, keys) if keys else {}
     if not participants:
@@ -286,32 +290,41 @@ async def review_results(session: AsyncSession, actor: Actor, keys: Sequence[Key
     if not visible:
         return found
     settings = await current_settings(session)
+    finals = await final_ratings(session, visible)
+    acks = await acknowledgements(session, visible)
+    details = await _details(session, visible, cycles, settings) if detailed else {}
+    for key in visible:
+        named, anonymous = details.get(key, ([], []))
+        found[key] = ReviewResult(
+            cycle=cycles[key[0]], participant=participants[key], audience=audiences[key], settings=settings,
+            final=finals[key], named=named, anonymous=anonymous, acknowledgement=acks[key], detailed=detailed,
+        )
+    return found
+
+
+async def _details(
+    session: AsyncSession, visible: Sequence[Key], cycles: dict[UUID, ReviewCycle], settings: ReviewSettings
+) -> dict[Key, tuple[list[NamedReview], list[AnonymousCell]]]:
+    """Per subject: the named reviews and the anonymous cells, from every submitted answer."""
     reviews, answers = await _reviews_and_answers(session, visible)
     virtual = _virtual_reviews(session_tenant(session), visible, cycles)
     named = [r for r in reviews if r.kind in NAMED_KINDS and r.status == ReviewStatus.SUBMITTED]
     questions = await questions_for_reviews(session, [*named, *virtual], cycles)
     anonymous_questions = {(r.cycle_id, r.subject_id, ReviewerKind(r.kind)): questions[r.id] for r in virtual}
     allowed = await review_scales(session)
-    finals = await final_ratings(session, visible)
-    acks = await acknowledgements(session, visible)
     by_subject: dict[Key, list[Review]] = defaultdict(list)
     for review in reviews:
         by_subject[(review.cycle_id, review.subject_id)].append(review)
+    details = {}
     for key in visible:
         cycle, own = cycles[key[0]], by_subject.get(key, [])
         kinds = {kind: anonymous_questions.get((*key, kind), []) for kind in ANONYMOUS_KINDS}
-        found[key] = ReviewResult(
-            cycle=cycle,
-            participant=participants[key],
-            audience=audiences[key],
-            settings=settings,
-            final=finals[key],
-            named=named_reviews(questions, own, answers),
-            anonymous=anonymous_cells(cycle, kinds, own, answers, allowed, settings.anonymity_threshold,
-                                      anonymous_cells_open(cycle.status)),
-            acknowledgement=acks[key],
+        details[key] = (
+            named_reviews(questions, own, answers),
+            anonymous_cells(cycle, kinds, own, answers, allowed, settings.anonymity_threshold,
+                            anonymous_cells_open(cycle.status)),
         )
-    return found
+    return details
 
 
 async def review_result(session: AsyncSession, actor: Actor, cycle_id: UUID, subject_id: UUID) -> ReviewResult | None:

@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 
 from domain.competencies.assessments import NewAssessment, assess_competency
-from domain.competencies.framework import NewCompetency, competency_ids_by_name, create_competency
+from domain.competencies.framework import (
+    NewCompetency,
+    competency_ids_by_name,
+    create_competency,
+)
 from domain.competencies.models import AssessmentSource
 from domain.competencies.rules import LevelText
 from tenants.session import tenant_session
 from tests.factories import admin as admin_actor
+from tests.support import clock
 
 ERRORS = "errors { code field message }"
 PEOPLE = [  # key, manager key, job level, roles
@@ -49,8 +54,8 @@ def _uuid(global_id: str) -> uuid.UUID:
 
 
 def _utc_today() -> date:
-    """The service's clock (UTC), which dates assessments."""
-    return datetime.now(timezone.utc).date()
+    """The service's clock (UTC, pinned for the session), which dates assessments."""
+    return clock.TODAY
 
 
 async def _mutate(tenant, field: str, values: dict | None, returns: str, token: str | None = None) -> dict:

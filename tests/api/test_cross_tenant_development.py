@@ -16,17 +16,17 @@ import asyncio
 import base64
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 
 from tests.api.test_cross_tenant import Op, gid, missing, mutation, not_found, raw_uuid
+from tests.support import clock
 from tests.support.api import Api, TenantHandle
 from tests.support.development import build_scene, mutate
 
 ID_KINDS = {"MentorshipProgram", "Mentorship", "StretchProject", "StretchApplication", "TrainingProgram",
             "TrainingEnrolment"}
-TODAY = datetime.now(UTC).date().isoformat()  # the server's clock
+TODAY = clock.TODAY.isoformat()
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,15 @@ import asyncio
 import base64
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.api.test_cross_tenant import Op, gid, mutation, not_found, raw_uuid
+from tests.support import clock
 from tests.support.api import Api, TenantHandle
 
-TODAY = datetime.now(UTC).date()
+TODAY = clock.TODAY
 ERRORS = "errors { code field message }"
 ID_KINDS = {
     "OneOnOne", "OneOnOneMeeting", "OneOnOneAgendaItem", "OneOnOneNote", "OneOnOneActionItem", "DevelopmentPlan",

@@ -102,7 +102,11 @@ async def test_writes_survive_a_database_restart_exactly_once(restartable_postgr
     owner_url = async_url(restartable_postgres.get_uri()).render_as_string(hide_password=False)
     await migrate(DatabaseConfig(owner_url=owner_url))
     port = free_port()
-    settings = Settings(HR_ENV="test", DATABASE_URL=owner_url, PORT=port, HR_DATA_DIR=tmp_path, HR_DEV_AUTH=True)
+    settings = Settings(
+        HR_ENV="test", DATABASE_URL=owner_url, PORT=port, HR_DATA_DIR=tmp_path, HR_DEV_AUTH=True,
+        # Restarts are under test here, not rate limits: four busy clients share one principal.
+        HR_RATE_PRINCIPAL_REQUESTS="100000/minute", HR_RATE_TENANT_REQUESTS="100000/minute",
+    )
     service = ServerThread(create_app(settings), port).start()
     key = load_or_create_key(settings.dev_key_path)
     acknowledged: list[str] = []

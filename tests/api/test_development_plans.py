@@ -9,12 +9,13 @@ boss > manager > (report, peer); hr is an HR admin.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tests.api.test_cross_tenant import gid
 from tests.api.test_one_on_ones import _codes, _many, _mutate, _ok, _org
+from tests.support import clock
 
-TODAY = datetime.now(UTC).date()  # the server's clock
+TODAY = clock.TODAY
 END = TODAY + timedelta(days=180)
 
 PLAN = """query($id: ID!) { developmentPlan(id: $id) {

@@ -7,10 +7,12 @@ boss > manager > (owner, peer); hr is an HR admin; the manager heads Engineering
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+
+from tests.support import clock
 
 ERRORS = "errors { code field message }"
-TODAY = datetime.now(UTC).date()  # the server's clock
+TODAY = clock.TODAY
 START, DUE = TODAY - timedelta(days=30), TODAY + timedelta(days=150)
 METRIC = {"name": "participation", "unit": "%", "baseline": 40, "relativeChangePercent": 30}
 

@@ -12,7 +12,7 @@ worsen with time, and confidence make it worse but never better.
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from domain.goals import check_ins, goals, queries
@@ -21,6 +21,7 @@ from domain.goals.goals import MeasureSpec, NewGoal
 from domain.goals.models import Confidence, GoalKind, GoalStatus, Visibility
 from domain.goals.rules import Health
 from tests.factories import make_employee, plain_employee
+from tests.support import clock
 
 TITLE = "Increase employee feedback participation by 30% within six months"
 
@@ -53,7 +54,7 @@ mutation($input: CheckInGoalInput!) { checkInGoal(input: $input) {
 
 
 async def test_the_feedback_participation_goal_followed_through_check_ins(tenant):
-    today = datetime.now(UTC).date()  # the server judges health on its UTC date
+    today = clock.TODAY  # the server judges health on its (pinned) UTC date
     start = today - timedelta(days=60)
     due = six_months_after(start)
     window = (due - start).days

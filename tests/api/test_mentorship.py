@@ -8,11 +8,12 @@ gaps Coaching 2 / Delegation 1; ceo (M3, Sales) is strong in both; vp is the str
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from tests.support import clock
 from tests.support.development import build_scene, codes, mutate
 
-TODAY = datetime.now(UTC).date()  # the server's clock
+TODAY = clock.TODAY
 PROGRAM = "program { id name status owner { id } focusCompetencies { name } }"
 MENTORSHIP = "mentorship { id status startedOn endedOn outcome mentor { id } mentee { id } }"
 SUGGEST = """query($mentee: ID!, $program: ID!) { suggestMentors(menteeId: $mentee, programId: $program) {

@@ -8,10 +8,12 @@ boss > manager > (report, peer); hr is an HR admin.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+
+from tests.support import clock
 
 ERRORS = "errors { code field message }"
-TODAY = datetime.now(UTC).date()  # the server's clock
+TODAY = clock.TODAY
 PEOPLE = [("boss", None), ("manager", "boss"), ("report", "manager"), ("peer", "manager"), ("hr", None)]
 
 

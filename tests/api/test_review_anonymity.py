@@ -26,10 +26,25 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, build_schema
 from tests.api.test_cross_tenant import SCHEMA_FILE, gid
 from tests.support.api import Api
 from tests.support.review_results import (
-    ACKNOWLEDGE, CALIBRATION, REVEAL, RESULT, advance, cells, rating_template, result_of, set_review_settings,
+    ACKNOWLEDGE,
+    CALIBRATION,
+    RESULT,
+    REVEAL,
+    advance,
+    cells,
+    rating_template,
+    result_of,
+    set_review_settings,
 )
 from tests.support.reviews import (
-    SUBMIT, ReviewScene, build_org, launch, launched_cycle, nominate_and_approve, ok, reviews_to_write,
+    SUBMIT,
+    ReviewScene,
+    build_org,
+    launch,
+    launched_cycle,
+    nominate_and_approve,
+    ok,
+    reviews_to_write,
 )
 
 TEXTS = ["Listens well", "Clear priorities", "Shields the team"]

@@ -10,7 +10,12 @@ direct manager and the one who rated her.
 from __future__ import annotations
 
 from tests.support.review_results import (
-    ACKNOWLEDGE, ADJUST, CALIBRATION, NINE_BOX, advance, result_of,
+    ACKNOWLEDGE,
+    ADJUST,
+    CALIBRATION,
+    NINE_BOX,
+    advance,
+    result_of,
 )
 from tests.support.reviews import launched_cycle, ok
 
@@ -167,3 +172,17 @@ async def test_a_managers_view_of_30_reports_results_costs_as_many_statements_as
     assert reports[0]["reviewResult"]["namedReviews"][0]["reviewer"] == {"name": "Big"}
     assert len(small.data["employee"]["directReports"]) == 3
     assert big.sql_statements == small.sql_statements
+
+    # A page that shows only the final rating reads no answers: fewer statements, same ratings.
+    token = h.token_for(people["big"]["email"])
+    summary = await h.gql(TEAM_RATINGS, {"m": people["big"]["id"], "c": cycle}, token=token)
+    ratings = summary.data["employee"]["directReports"]
+    assert [r["reviewResult"]["finalRating"] for r in ratings] == [
+        {"rating": r["reviewResult"]["finalRating"]["rating"], "explanation": r["reviewResult"]["finalRating"]["explanation"]}
+        for r in reports
+    ]
+    assert summary.sql_statements < big.sql_statements
+
+
+TEAM_RATINGS = """query($m: ID!, $c: ID!) { employee(id: $m) { directReports { name
+  reviewResult(cycleId: $c) { released finalRating { rating explanation } } } } }"""

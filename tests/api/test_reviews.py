@@ -8,13 +8,25 @@ having written nothing.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from tests.support import clock
 from tests.support.reviews import (
-    ALL_KINDS, PEERS, REPORTS, REVIEW_FIELDS, SUBMIT, ReviewScene, answers_for, build_org, draft_cycle, launch,
-    launched_cycle, ok, reviews_to_write,
+    ALL_KINDS,
+    PEERS,
+    REPORTS,
+    REVIEW_FIELDS,
+    SUBMIT,
+    ReviewScene,
+    answers_for,
+    build_org,
+    draft_cycle,
+    launch,
+    launched_cycle,
+    ok,
+    reviews_to_write,
 )
 
 REVIEW = f"query($id: ID!) {{ review(id: $id) {{ {REVIEW_FIELDS} }} }}"
@@ -344,7 +356,7 @@ async def test_peers_approved_or_replaced_after_launch_get_their_reviews(tenant)
 
 
 async def test_overdue_reviewers_are_listed_for_hr(tenant):
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.TODAY - timedelta(days=1)).isoformat()
     scene = await launched_cycle(tenant, submit=("lead",), selfDue=yesterday, managerDue=yesterday,
                                  peerDue="2099-01-01", directReportDue="2099-01-01")
     data = await scene.gql("hr", """query($c: ID!) { reviewCycle(id: $c) { deadlines { self manager peer directReport }
@@ -387,7 +399,7 @@ async def test_hrs_progress_view_runs_the_same_statements_for_100_and_1000_parti
     template = await ok(tenant, """mutation { createReviewTemplate(input: {name: "Short", sections: [{title: "S", questions: [
         {kind: OVERALL_RATING, prompt: "Overall", reviewerKinds: [SELF, MANAGER, DIRECT_REPORT]}]}]}) {
         template { id } errors { code field message } } }""")
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.TODAY - timedelta(days=1)).isoformat()
     counts = {}
     launches = {}
     for name, filter_ in (("Hundred", {"jobLevelId": level["jobLevel"]["id"]}), ("Thousand", {"all": True})):

@@ -7,11 +7,12 @@ peer has no manager; dev's gap is Coaching 1 (IC1 expects 2, a review says 1).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from tests.support import clock
 from tests.support.development import build_scene, codes, mutate
 
-TODAY = datetime.now(UTC).date()  # the server's clock
+TODAY = clock.TODAY
 PROJECT = "project { id title status seats seatsTaken sponsor { id } targetCompetencies { name } }"
 APPLICATION = "application { id status sponsorApprovedBy { id } managerApprovedBy { id } rejectedBy { id } }"
 

@@ -4,7 +4,9 @@ becomes a span, exported over OTLP/HTTP to a real (stand-in) collector."""
 from __future__ import annotations
 
 import httpx
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+)
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response

@@ -8,11 +8,12 @@ Coaching 1 (expected 2, reviewed 1); lead's gaps are Coaching 2 and Delegation 1
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from tests.support import clock
 from tests.support.development import build_scene, codes, mutate
 
-TODAY = datetime.now(UTC).date()  # the server's clock
+TODAY = clock.TODAY
 ENROLMENT = "enrolment { id status enrolledOn startedOn completedOn droppedOn employee { id } enrolledBy { id } }"
 RECOMMENDED = """query($id: ID!) { recommendedTraining(employeeId: $id) { program { name } score explanation } }"""
 PROFILE = """query($id: ID!) { employee(id: $id) { competencyProfile { competency { name } currentLevel currentSource

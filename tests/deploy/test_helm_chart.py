@@ -485,7 +485,7 @@ def test_the_optional_settings_render_valid_manifests():
 NOT_IN_CONFIGMAP = {
     "DATABASE_URL", "APP_DATABASE_URL", "HR_APP_DB_PASSWORD", "REDIS_URL",  # secrets
     "HOST", "PORT",  # `hr serve --host 0.0.0.0 --port 8000`
-    "HR_DEV_AUTH", "HR_DEV_ISSUER",  # development only: never in production
+    "HR_DEV_AUTH", "HR_DEV_ISSUER", "HR_DEV_AUTH_IN_PRODUCTION",  # development and benchmarks only
     "HR_TRUSTED_DOCUMENTS",  # a manifest file: needs a mounted volume (not in the chart yet)
     "HR_INTROSPECTION",  # rendered only when set (null keeps the production default: off)
 }

@@ -7,6 +7,7 @@ import threading
 import time
 
 from api.server import GracefulServer
+from tests.support import clock
 
 
 def free_port() -> int:
@@ -18,9 +19,9 @@ def free_port() -> int:
 class ServerThread:
     """uvicorn in a daemon thread with its own event loop, reached over loopback HTTP."""
 
-    def __init__(self, app, port: int, grace_seconds: float = 5) -> None:
+    def __init__(self, app, port: int, grace_seconds: float = 5, keep_alive_seconds: int = 75) -> None:
         self.port = port
-        self.server = GracefulServer(app, "127.0.0.1", port, grace_seconds)
+        self.server = GracefulServer(app, "127.0.0.1", port, grace_seconds, keep_alive_seconds)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
@@ -34,7 +35,13 @@ class ServerThread:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("test server did not start")
             time.sleep(0.02)
+        self._pin_clock()
         return self
+
+    def _pin_clock(self) -> None:
+        services = getattr(getattr(self.server.app, "state", None), "services", None)
+        if services is not None:
+            services.today = clock.today
 
     def stop(self) -> None:
         self.server.should_exit = True

@@ -35,8 +35,8 @@ class ResultLoaders:
         self.reset()
 
     def reset(self) -> None:
-        self.results: DataLoader[Key, results.ReviewResult | None] = self._loader(self._results)
-        self.summaries: DataLoader[Key, results.ReviewResult | None] = self._loader(self._summaries)
+        self.results: DataLoader[Key, results.ReviewResult | None] = DataLoader(load_fn=self._results)
+        self.summaries: DataLoader[Key, results.ReviewResult | None] = DataLoader(load_fn=self._summaries)
         self.adjustments = self._loader(calibration.adjustment_histories)
         self.placements = self._loader(calibration.latest_placements)
 
@@ -47,11 +47,21 @@ class ResultLoaders:
 
         return DataLoader(load_fn=batch)
 
-    async def _results(self, session, keys: Sequence[Key]) -> dict[Key, results.ReviewResult | None]:
-        return await results.review_results(session, self._ctx.actor, keys)
+    async def _results(self, keys: list[Key]) -> list[results.ReviewResult | None]:
+        return await self._read(keys, detailed=True)
 
-    async def _summaries(self, session, keys: Sequence[Key]) -> dict[Key, results.ReviewResult | None]:
-        return await results.review_results(session, self._ctx.actor, keys, detailed=False)
+    async def _summaries(self, keys: list[Key]) -> list[results.ReviewResult | None]:
+        return await self._read(keys, detailed=False)
+
+    async def _read(self, keys: list[Key], detailed: bool) -> list[results.ReviewResult | None]:
+        """Who may read turns on the subjects' managers: taken from the request's chain
+        loader, which a page showing development data has already asked for the same
+        people (one statement for both), and loaded before the session is taken."""
+        subjects = list({subject for _, subject in keys})
+        chains = await self._ctx.org.reporting_chains.load_many(subjects)
+        managers = {subject: [m.id for m in chain or ()] for subject, chain in zip(subjects, chains)}
+        found = await self._ctx.run(results.review_results, self._ctx.actor, keys, detailed=detailed, managers=managers)
+        return [found.get(key) for key in keys]
 
 
 # Fields that need every answer read; without them a result is its final rating and acknowledgement.

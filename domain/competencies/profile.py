@@ -35,8 +35,11 @@ class ProfileSubject:
     private_goals_visible: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProfileEntry:
+    """Not frozen: a team page builds over a thousand, and a frozen dataclass sets each
+    field through object.__setattr__ (twice the cost). Nothing writes to one after."""
+
     competency: Competency
     expected_level: int | None
     current: AssessmentRecord | None
@@ -44,13 +47,14 @@ class ProfileEntry:
     gap: int | None
     evidence: list[Goal] = field(default_factory=list)
     employee_id: UUID | None = None  # whose profile: other contexts' evidence fields look it up by it
-    facts: ProfileFacts | None = None
+    job_level: str | None = None
     scale: Sequence[Any] = ()
 
     @property
     def explanation(self) -> str:
         """Written when asked: a team page lists hundreds of entries and rarely shows this."""
-        return explain(self.facts, self.scale) if self.facts is not None else ""
+        facts = ProfileFacts(self.job_level, self.expected_level, self.current, self.self_assessment, len(self.evidence))
+        return explain(facts, self.scale)
 
 
 EVIDENCE_KINDS = (GoalKind.LEADERSHIP.value, GoalKind.DEVELOPMENT.value)
@@ -151,6 +155,7 @@ def _entries(subject, levels, expected, assessed, evidence, active, rank, scale)
     """Expected competencies first, then ones only assessed or evidenced; archived ones are left out."""
     level = levels.get(subject.job_level_id) if subject.job_level_id else None
     expects = expected.get(level.id, {}) if level else {}
+    level_name = level.name if level else None
     ratings: dict[UUID, list[AssessmentRecord]] = defaultdict(list)
     for row in assessed:
         ratings[row.competency_id].append(row)
@@ -158,25 +163,24 @@ def _entries(subject, levels, expected, assessed, evidence, active, rank, scale)
     for competency_id, goal in evidence:
         if goal.visibility != Visibility.PRIVATE or subject.private_goals_visible:
             goals[competency_id].append(goal)
-    expected_first = [active[i] for i in sorted((i for i in expects if i in active), key=rank.__getitem__)]
+    expected_first = [i for i in sorted((i for i in expects if i in active), key=rank.__getitem__)]
     extra = (set(ratings) | set(goals)) - set(expects)
-    others = [active[i] for i in sorted((i for i in extra if i in active), key=rank.__getitem__)]
+    others = sorted((i for i in extra if i in active), key=rank.__getitem__)
     entries = []
-    for competency in expected_first + others:
-        current, own = current_and_self(ratings.get(competency.id, []))
-        expected_level = expects.get(competency.id)
-        facts = ProfileFacts(level.name if level else None, expected_level, current, own, len(goals.get(competency.id, [])))
+    for competency_id in expected_first + others:
+        current, own = current_and_self(ratings.get(competency_id, ()))
+        expected_level = expects.get(competency_id)
         entries.append(
             ProfileEntry(
-                competency=competency,
-                expected_level=expected_level,
-                current=current,
-                self_assessment=own,
-                gap=gap(expected_level, current.level if current else None),
-                evidence=goals.get(competency.id, []),
-                employee_id=subject.employee_id,
-                facts=facts,
-                scale=scale,
+                active[competency_id],
+                expected_level,
+                current,
+                own,
+                gap(expected_level, current.level if current else None),
+                goals.get(competency_id, []),
+                subject.employee_id,
+                level_name,
+                scale,
             )
         )
     return entries

@@ -204,6 +204,8 @@ def latest(ratings: Sequence[R]) -> R | None:
 def current_and_self(ratings: Sequence[R]) -> tuple[R | None, R | None]:
     """(current, latest self-assessment). The current level is the latest judgement by
     someone else (manager, review, evidence); only without one does the self-assessment count."""
+    if not ratings:  # most lines of a profile: nothing assessed yet
+        return None, None
     others = [r for r in ratings if r.source != AssessmentSource.SELF]
     own = [r for r in ratings if r.source == AssessmentSource.SELF]
     latest_own = latest(own)

@@ -285,8 +285,9 @@ async def manager_as_of(session: AsyncSession, employee_id: UUID, day: date) -> 
 # --- batched forms, for lists that ask every row for its chain, subtree or history ---------
 
 
-async def reporting_chains(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[Employee]]:
-    """`reporting_chain` for many employees in one recursive statement."""
+async def reporting_chains(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, list[EmployeeRecord]]:
+    """`reporting_chain` for many employees in one recursive statement, as records: a team
+    page reads 50 chains (hundreds of rows, mostly the same few managers) only to test IDs."""
     chain = (
         select(Employee.id.label("origin"), Employee.id, Employee.manager_id, literal_column("0").label("depth"))
         .where(among(Employee.id, ids))
@@ -297,15 +298,20 @@ async def reporting_chains(session: AsyncSession, ids: Sequence[UUID]) -> dict[U
             Employee.id == chain.c.manager_id, chain.c.depth < MAX_DEPTH
         )
     )
-    rows = await session.execute(
-        select(chain.c.origin, Employee)
+    rows = await column_rows(
+        session,
+        select(chain.c.origin, *employee_columns())
         .join(chain, chain.c.id == Employee.id)
         .where(chain.c.depth > 0)
-        .order_by(chain.c.origin, chain.c.depth)
+        .order_by(chain.c.origin, chain.c.depth),
     )
-    grouped: dict[UUID, list[Employee]] = {i: [] for i in ids}
-    for origin, employee in rows:
-        grouped[origin].append(employee)
+    grouped: dict[UUID, list[EmployeeRecord]] = {i: [] for i in ids}
+    shared: dict[UUID, EmployeeRecord] = {}
+    for row in rows:
+        manager = shared.get(row[2])
+        if manager is None:
+            manager = shared[row[2]] = EmployeeRecord._make(row[1:])
+        grouped[row[0]].append(manager)
     return grouped
 
 

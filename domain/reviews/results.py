@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -271,19 +271,28 @@ async def acknowledgements(session: AsyncSession, keys: Sequence[Key]) -> dict[K
 
 
 async def review_results(
-    session: AsyncSession, actor: Actor, keys: Sequence[Key], *, detailed: bool = True
+    session: AsyncSession,
+    actor: Actor,
+    keys: Sequence[Key],
+    *,
+    detailed: bool = True,
+    managers: Mapping[UUID, Sequence[UUID]] | None = None,
 ) -> dict[Key, ReviewResult | None]:
     """The results the actor may read (None for the others, as if they did not exist).
     A fixed number of statements for any number of subjects. Not `detailed`: the final
-    rating and acknowledgement only, without reading every answer (a team page's column)."""
+    rating and acknowledgement only, without reading every answer (a team page's column).
+    `managers`: each subject's current managers up the chain, when the caller already
+    holds them (a page that also checks who may see development data); read otherwise."""
     found: dict[Key, ReviewResult | None] = {key: None for key in keys}
     participants = await participants_by_keys(session, keys) if keys else {}
     if not participants:
         return found
     cycles = await cycles_by_ids(session, list({cycle_id for cycle_id, _ in participants}))
-    chains = await reporting_chains(session, list({subject_id for _, subject_id in participants}))
+    if managers is None:
+        chains = await reporting_chains(session, list({subject_id for _, subject_id in participants}))
+        managers = {subject: [m.id for m in chain] for subject, chain in chains.items()}
     audiences = {
-        key: audience(actor, p, [m.id for m in chains.get(p.subject_id, [])], cycles[p.cycle_id].status)
+        key: audience(actor, p, managers.get(p.subject_id, ()), cycles[p.cycle_id].status)
         for key, p in participants.items()
     }
     visible = [key for key, seen in audiences.items() if seen is not None]

@@ -467,6 +467,27 @@ async def test_the_list_shows_each_role_exactly_the_goals_it_may_see(session, or
     assert listing.page.total == len(sees)
 
 
+async def test_goals_by_owner_walk_up_and_agree_with_the_list_for_every_viewer(session, org):
+    """Employee.goals batches owners and finds "below me" by walking up from them; the list
+    walks down the viewer's subtree. One batch mixes owners below, above and beside."""
+    chain_goals = {}
+    for who in ("owner", "peer", "manager", "boss", "hr"):
+        person = getattr(org, who)
+        chain_goals[who] = await new_goal(session, plain_employee(session, person.id), title=who,
+                                          visibility=Visibility.MANAGER_CHAIN)
+    owners = [getattr(org, who).id for who in chain_goals]
+    for viewer in ("owner", "peer", "manager", "boss", "hr"):
+        actor = org.actor(viewer, session)
+        by_owner = await queries.visible_goals_by_owner_ids(session, actor, owners)
+        seen = sorted(g.title for goals_of in by_owner.values() for g in goals_of if g.visibility == "MANAGER_CHAIN")
+        listing = await queries.list_goals(session, actor, queries.GoalFilter(), PageRequest(100), TODAY)
+        assert seen == sorted(g.title for g in listing.page.items if g.visibility == "MANAGER_CHAIN"), viewer
+    boss = await queries.visible_goals_by_owner_ids(session, org.actor("boss", session), owners)
+    assert {who: [g.title for g in boss[getattr(org, who).id]] for who in chain_goals} == {
+        "owner": ["owner"], "peer": ["peer"], "manager": ["manager"], "boss": ["boss"], "hr": [],
+    }
+
+
 async def test_invisible_goals_are_not_found_and_visible_ones_forbidden_to_change(session, org):
     by_visibility = await goal_per_visibility(session, org)
     peer, manager = org.actor("peer", session), org.actor("manager", session)

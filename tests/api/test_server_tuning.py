@@ -1,11 +1,14 @@
-"""The server keeps idle connections open for HR_KEEP_ALIVE_SECONDS, not uvicorn's 5 s.
+"""Process-level tuning the server applies at startup.
 
-A server that closes an idle connection as a client (or a load balancer) reuses it turns
+Keep-alive: idle connections stay open for HR_KEEP_ALIVE_SECONDS, not uvicorn's 5 s. A
+server that closes an idle connection as a client (or a load balancer) reuses it turns
 that request into a connection reset; CI met exactly that with httpx's 5 s pool expiry.
+Garbage collection: young passes every HR_GC_YOUNG_THRESHOLD allocations.
 """
 
 from __future__ import annotations
 
+import gc
 import socket
 import time
 
@@ -49,3 +52,8 @@ def test_an_idle_connection_outlives_the_client_pool_expiry() -> None:
 
 def test_the_setting_reaches_the_server() -> None:
     assert not _still_open_after(idle_seconds=2, keep_alive_seconds=1)
+
+
+def test_the_collector_runs_young_passes_at_the_configured_threshold(server, settings) -> None:
+    assert settings.gc_young_threshold == 50_000
+    assert gc.get_threshold()[0] == settings.gc_young_threshold

@@ -133,7 +133,7 @@ def server_env(url: str, port: int, mode: str, profile_out: Path | None) -> dict
         "HR_RATE_PRINCIPAL_COST": UNLIMITED,
         "HR_RATE_TENANT_COST": UNLIMITED,
     })
-    for name in ("HR_APP_DB_PASSWORD", "HR_APP_ROLE", "HR_DB_POOL_SIZE"):
+    for name in ("HR_APP_DB_PASSWORD", "HR_APP_ROLE", "HR_DB_POOL_SIZE", "HR_GC_YOUNG_THRESHOLD"):
         if name in os.environ:
             env[name] = os.environ[name]
     if profile_out is not None:

@@ -45,6 +45,7 @@ class GoalLoaders(ContextLoaders):
 
     def reset(self) -> None:
         self.goals: dict[UUID, Goal] = {}
+        self.owned: dict[UUID, list[Goal]] = {}  # owner -> their visible goals
         self.key_results: dict[UUID, list[KeyResult]] = {}
         self.latest: dict[UUID, GoalCheckIn | None] = {}
         self.evaluations: dict[UUID, Any] = {}  # goal -> (progress, health) or a future of it
@@ -55,7 +56,7 @@ class GoalLoaders(ContextLoaders):
         self.competencies = self._loader(queries.competencies_by_goal_ids, None)
         self.children = self._loader(self._visible(queries.visible_children), None, self._remember)
         self.paths = self._loader(self._visible(queries.alignment_paths), None, self._remember)
-        self.by_owner = self._loader(self._visible(queries.visible_goals_by_owner_ids), None, self._remember)
+        self.by_owner = self._loader(self._visible(queries.visible_goals_by_owner_ids), self.owned, self._remember)
         self.by_department = self._loader(self._visible(queries.visible_goals_by_department_ids), None, self._remember)
         self.check_in_pages: DataLoader[CheckInPageKey, Page[GoalCheckIn]] = DataLoader(load_fn=self._check_in_pages)
 
@@ -99,6 +100,30 @@ class GoalLoaders(ContextLoaders):
 
     async def get_goal(self, goal_id: UUID) -> Goal | None:
         return await resolved(self.goal(goal_id))
+
+    def goals_of_owner(self, owner_id: UUID) -> list[Goal] | Awaitable[list[Goal] | None]:
+        known = self.owned.get(owner_id)
+        return known if known is not None else self.by_owner.load(owner_id)
+
+    async def prefetch_owned(self, owner_ids: Sequence[UUID], wanted: set[str]) -> None:
+        """A list of people showing their goals (the team page): the page's goals in one
+        statement and, when progress, health or key results are selected, their key results
+        and latest check-ins in one each, so every row and goal answers from the memos with
+        no loader future per row or per goal (the same statements as batching lazily)."""
+        missing = [i for i in dict.fromkeys(owner_ids) if i not in self.owned]
+        if missing:
+            found = await self._ctx.run(queries.visible_goals_by_owner_ids, self._ctx.actor, missing)
+            self.owned.update(found)
+            self._remember(found)
+        if not wanted & {"progress", "health", "keyResults"}:
+            return
+        goal_ids = [goal.id for owner in owner_ids for goal in self.owned.get(owner, ())]
+        without_results = [i for i in goal_ids if i not in self.key_results]
+        if without_results:
+            self.key_results.update(await self._ctx.run(queries.key_results_by_goal_ids, without_results))
+        without_latest = [i for i in goal_ids if i not in self.latest]
+        if without_latest and wanted & {"progress", "health"}:
+            self.latest.update(await self._ctx.run(queries.latest_check_ins, without_latest))
 
     def key_results_of(self, goal_id: UUID) -> list[KeyResult] | Awaitable[list[KeyResult] | None]:
         known = self.key_results.get(goal_id)

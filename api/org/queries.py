@@ -33,9 +33,9 @@ class DepartmentFilterInput:
     roots_only: bool = False
 
 
-def _listed_fields(info: Ctx) -> set[str]:
-    return selected_under(info.selected_fields, "employees", "edges", "node") | selected_under(
-        info.selected_fields, "employees", "nodes"
+def _listed_fields(info: Ctx, *below: str) -> set[str]:
+    return selected_under(info.selected_fields, "employees", "edges", "node", *below) | selected_under(
+        info.selected_fields, "employees", "nodes", *below
     )
 
 
@@ -105,7 +105,10 @@ class OrgQuery:
         ctx.org.prime_employees(list(listing.managers.values()))
         ctx.org.prime_departments(list(listing.departments.values()))
         ctx.org.report_counts.update(listing.report_counts)
-        await ctx.org.prefetch(listing.page.items, _listed_fields(info))
+        wanted = _listed_fields(info)
+        await ctx.org.prefetch(listing.page.items, wanted)
+        if "goals" in wanted:
+            await ctx.goals.prefetch_owned([row.id for row in listing.page.items], _listed_fields(info, "goals"))
         return connection(listing.page, after)
 
     @strawberry.field

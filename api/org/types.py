@@ -97,7 +97,7 @@ class EmployeeType(Node):
 
     @strawberry.field(description="The goals this employee owns that you can see, soonest due first.")
     def goals(self, info: Ctx) -> list[Annotated[GoalType, strawberry.lazy("api.goals.types")]]:
-        return info.context.goals.by_owner.load(self.id)
+        return info.context.goals.goals_of_owner(self.id)
 
     @strawberry.field(description="Recognition this employee received that you can see, newest first.")
     async def recognitions_received(

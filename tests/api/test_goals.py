@@ -92,9 +92,10 @@ async def test_each_role_sees_exactly_the_goals_it_may_everywhere(tenant):
     everywhere = """query($owner: ID!, $dept: ID!, $ids: [ID!]!) {
       goals(first: 100) { totalCount nodes { title } }
       byOwner: goals(first: 100, filter: {ownerId: $owner}) { nodes { title } }
-      employee(id: $owner) { goals { title } }
+      employee(id: $owner) { goals { title progress { value explanation } health { status } } }
       department(id: $dept) { goals { title } }
       nodes(ids: $ids) { ... on Goal { title } }
+      team: employees(first: 100) { nodes { id goals { title progress { value explanation } health { status } } } }
     }"""
     for who, titles in expected.items():
         data = (await tenant.gql(everywhere, {"owner": p["owner"], "dept": p["eng"], "ids": list(ids.values())},
@@ -103,6 +104,9 @@ async def test_each_role_sees_exactly_the_goals_it_may_everywhere(tenant):
         assert data["goals"]["totalCount"] == len(titles), who
         assert [g["title"] for g in data["byOwner"]["nodes"]] == titles, who
         assert [g["title"] for g in data["employee"]["goals"]] == titles, who
+        # A list of people prefetches their goals, key results and latest check-ins: same answer.
+        listed = next(n for n in data["team"]["nodes"] if n["id"] == p["owner"])
+        assert listed["goals"] == data["employee"]["goals"], who
         assert [g["title"] for g in data["department"]["goals"]] == titles, who
         # One by one, an invisible goal is null, exactly like one that does not exist.
         assert [n["title"] if n else None for n in data["nodes"]] == [

@@ -8,7 +8,6 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
-
 from api.audit.schema import AuditQuery
 from api.compensation.schema import CompensationMutations, CompensationQuery
 from api.competencies.assessment_mutations import AssessmentMutations
@@ -17,9 +16,6 @@ from api.competencies.framework_mutations import FrameworkMutations
 from api.competencies.job_level_mutations import JobLevelMutations
 from api.competencies.queries import CompetencyQuery
 from api.development.mentorship_mutations import MentorshipMutations
-from api.feedback import queries as _feedback_nodes  # noqa: F401 - registers Feedback and FeedbackRequest as nodes
-from api.feedback.mutations import FeedbackMutations
-from api.feedback.subscriptions import FeedbackSubscription
 from api.development.mentorship_queries import MentorshipQuery
 from api.development.plan_mutations import DevelopmentPlanMutations
 from api.development.plan_queries import DevelopmentPlanQuery
@@ -27,16 +23,19 @@ from api.development.stretch_mutations import StretchMutations
 from api.development.stretch_queries import StretchQuery
 from api.development.training_mutations import TrainingMutations
 from api.development.training_queries import TrainingQuery
+from api.feedback import queries as _feedback_nodes  # noqa: F401 - registers Feedback and FeedbackRequest as nodes
+from api.feedback.mutations import FeedbackMutations
+from api.feedback.subscriptions import FeedbackSubscription
 from api.goals.alignment_mutations import AlignmentMutations
-from api.graphql.execution import PlannedExecutionContext
 from api.goals.check_in_mutations import CheckInMutations
 from api.goals.goal_mutations import GoalMutations
 from api.goals.key_result_mutations import KeyResultMutations
 from api.goals.queries import GoalQuery
+from api.graphql.execution import PlannedExecutionContext
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node, register_node, resolve_node
-from api.insights.queries import InsightsQuery
 from api.insights.leadership_mutations import LeadershipMutations, LeadershipQuery
+from api.insights.queries import InsightsQuery
 from api.insights.readiness_mutations import ReadinessMutations
 from api.insights.readiness_types import ReadinessQuery
 from api.one_on_ones.mutations import OneOnOneMutations
@@ -49,10 +48,10 @@ from api.platform.schema import PlatformMutations, PlatformQuery
 from api.recognition.mutations import RecognitionMutations
 from api.recognition.queries import RecognitionQuery
 from api.recognition.subscriptions import RecognitionSubscription
+from api.reviews.calibration_mutations import CalibrationMutations
 from api.reviews.cycle_mutations import CycleMutations
 from api.reviews.nomination_mutations import NominationMutations
 from api.reviews.queries import ReviewQuery
-from api.reviews.calibration_mutations import CalibrationMutations
 from api.reviews.results_queries import ReviewResultQuery
 from api.reviews.review_mutations import ReviewMutations
 from api.reviews.settings_mutations import ReviewSettingsMutations

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.actor import Actor
+from domain.competencies.assessments import NewAssessment, assess_competency
+from domain.competencies.framework import competency_ids_by_name
+from domain.competencies.install import install_starter_framework
+from domain.competencies.models import AssessmentSource
 from domain.goals.check_ins import NewCheckIn, check_in
 from domain.goals.goals import MeasureSpec, NewGoal, create_goal
 from domain.goals.models import Confidence, GoalKind, GoalScope, GoalStatus, Visibility
-from domain.competencies.assessments import NewAssessment, assess_competency
-from domain.competencies.install import install_starter_framework
-from domain.competencies.framework import competency_ids_by_name
-from domain.competencies.models import AssessmentSource
 from domain.onboarding import onboard_tenant
 from domain.org import departments, importing
 from domain.org.importing import ImportRow

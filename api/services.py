@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,7 +34,7 @@ def database_config(settings: Settings) -> DatabaseConfig:
 
 
 def _utc_today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 @dataclass

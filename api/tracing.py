@@ -8,8 +8,8 @@ a request. Span attributes never carry tokens, variables or personal text.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource

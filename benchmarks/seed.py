@@ -35,7 +35,7 @@ import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -418,7 +418,7 @@ def _assessments(rng, tenant_id, people: list[Person], competencies, plan: Tenan
             source, by = ("SELF", person.id) if k == 4 else ("MANAGER", manager.id)
             out.rows["competency_assessments"].append((
                 tenant_id, _uuid(rng), person.id, competency_id, rng.randint(1, 5), source,
-                "Seen in the last quarter's work." if k == 0 else None, by, on, datetime.combine(on, dtime(10), timezone.utc),
+                "Seen in the last quarter's work." if k == 0 else None, by, on, datetime.combine(on, dtime(10), UTC),
             ))
 
 
@@ -510,7 +510,7 @@ def _series(out: Generated, tenant_id, goal_id, kr_id, author_id, first_day: dat
 
 
 def _at(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, dtime(hour), timezone.utc)
+    return datetime.combine(day, dtime(hour), UTC)
 
 
 def _review_cycles(rng: random.Random, tenant_id: uuid.UUID, people: list[Person], competencies,

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
 
-
 T = TypeVar("T")
 K = TypeVar("K")
 

@@ -16,7 +16,6 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from api.graphql.loading import ContextLoaders
-
 from domain.competencies import assessments, framework, levels, profile, scale
 from domain.competencies.models import Competency, JobLevel
 from domain.competencies.rules import ScaleLevel

@@ -12,14 +12,21 @@ from strawberry.types import Info
 from api.graphql.context import RequestContext
 from api.graphql.ids import to_global_id
 from api.graphql.node import Node
-from domain.competencies.models import AssessmentSource, Competency, CompetencyAssessment, JobLevel, JobLevelExpectation, Track
+from domain.competencies.models import (
+    AssessmentSource,
+    Competency,
+    CompetencyAssessment,
+    JobLevel,
+    JobLevelExpectation,
+    Track,
+)
 from domain.competencies.profile import AssessmentRecord, ProfileEntry
 from domain.competencies.rules import ScaleLevel, is_leadership, level_label
 from domain.goals.models import Goal
 
 if TYPE_CHECKING:
-    from api.org.types import EmployeeType
     from api.development.training_types import TrainingEvidenceType
+    from api.org.types import EmployeeType
     from api.recognition.types import RecognitionEvidenceType
 
 Ctx = Info[RequestContext, None]

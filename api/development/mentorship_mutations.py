@@ -8,7 +8,11 @@ import strawberry
 
 from api.competencies.types import TrackType
 from api.development.mentorship_types import (
-    MentorshipParticipantType, MentorshipProgramType, MentorshipSessionType, MentorshipType, ProgramStatusType,
+    MentorshipParticipantType,
+    MentorshipProgramType,
+    MentorshipSessionType,
+    MentorshipType,
+    ProgramStatusType,
 )
 from api.development.program_inputs import id_list
 from api.development.program_loaders import perform_fresh

@@ -8,7 +8,11 @@ from uuid import UUID
 import strawberry
 
 from api.development.mentorship_types import (
-    MentorshipProgramType, MentorshipStatusType, MentorshipType, MentorSuggestionType, ProgramStatusType,
+    MentorshipProgramType,
+    MentorshipStatusType,
+    MentorshipType,
+    MentorSuggestionType,
+    ProgramStatusType,
 )
 from api.development.program_inputs import id_filter, wants_total
 from api.development.program_loaders import resolved

@@ -15,7 +15,12 @@ from api.org.types import Ctx, EmployeeType
 from domain.competencies.models import Track
 from domain.development.matching import Cover, MentorSuggestion
 from domain.development.program_models import (
-    Mentorship, MentorshipParticipant, MentorshipProgram, MentorshipSession, MentorshipStatus, ParticipantRole,
+    Mentorship,
+    MentorshipParticipant,
+    MentorshipProgram,
+    MentorshipSession,
+    MentorshipStatus,
+    ParticipantRole,
     ProgramStatus,
 )
 

@@ -12,9 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-
 from api.graphql.loading import ContextLoaders
-
 from domain.development import plans
 from domain.development.plan_models import DevelopmentPlan
 

@@ -16,13 +16,17 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from api.graphql.loading import ContextLoaders
-
 from api.graphql.errors import UserError
+from api.graphql.loading import ContextLoaders
 from api.graphql.mutation import perform
 from domain.development import mentorship_queries, stretch_queries, training, training_queries
 from domain.development.program_models import (
-    Mentorship, MentorshipProgram, StretchApplication, StretchProject, TrainingEnrolment, TrainingProgram,
+    Mentorship,
+    MentorshipProgram,
+    StretchApplication,
+    StretchProject,
+    TrainingEnrolment,
+    TrainingProgram,
 )
 
 if TYPE_CHECKING:

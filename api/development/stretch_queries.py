@@ -10,7 +10,10 @@ import strawberry
 from api.development.program_inputs import id_filter, wants_total
 from api.development.program_loaders import resolved
 from api.development.stretch_types import (
-    ApplicationStatusType, ProjectStatusType, StretchApplicationType, StretchProjectRecommendationType,
+    ApplicationStatusType,
+    ProjectStatusType,
+    StretchApplicationType,
+    StretchProjectRecommendationType,
     StretchProjectType,
 )
 from api.graphql.context import RequestContext

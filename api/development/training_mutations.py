@@ -9,7 +9,12 @@ import strawberry
 
 from api.development.program_inputs import id_list
 from api.development.program_loaders import perform_fresh
-from api.development.training_types import EnrolmentStatusType, TrainingEnrolmentType, TrainingFormatType, TrainingProgramType
+from api.development.training_types import (
+    EnrolmentStatusType,
+    TrainingEnrolmentType,
+    TrainingFormatType,
+    TrainingProgramType,
+)
 from api.graphql.errors import UserError
 from api.graphql.ids import optional_uuid, require_uuid
 from api.org.types import Ctx

@@ -12,8 +12,13 @@ from api.development.program_inputs import id_filter, wants_total
 from api.development.program_loaders import resolved
 from api.development.stretch_queries import recommendation_count
 from api.development.training_types import (
-    Completion, EnrolmentStatusType, TrainingEnrolmentType, TrainingEvidenceType, TrainingFormatType,
-    TrainingProgramType, TrainingRecommendationType,
+    Completion,
+    EnrolmentStatusType,
+    TrainingEnrolmentType,
+    TrainingEvidenceType,
+    TrainingFormatType,
+    TrainingProgramType,
+    TrainingRecommendationType,
 )
 from api.graphql.context import RequestContext
 from api.graphql.ids import uuid_of

@@ -13,13 +13,12 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TypeVar, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
 from api.graphql.loading import ContextLoaders
-
 from domain.competencies.models import Competency
 from domain.feedback import queries
 from domain.feedback.models import Feedback, FeedbackAsk, FeedbackRequest

@@ -19,7 +19,6 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from api.graphql.loading import ContextLoaders
-
 from domain.goals import queries
 from domain.goals.models import Goal, GoalCheckIn, KeyResult
 from domain.pagination import Page

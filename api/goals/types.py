@@ -11,14 +11,22 @@ from uuid import UUID
 
 import strawberry
 
-from api.graphql.loading import when_loaded
 from api.graphql.ids import to_global_id
+from api.graphql.loading import when_loaded
 from api.graphql.node import Node
 from api.graphql.pagination import Connection, connection, page_request
 from api.org.types import Ctx, DepartmentType, EmployeeType
 from domain.goals import rules
 from domain.goals.models import (
-    Confidence, Direction, Goal, GoalCheckIn, GoalKind, GoalScope, GoalStatus, KeyResult, Visibility,
+    Confidence,
+    Direction,
+    Goal,
+    GoalCheckIn,
+    GoalKind,
+    GoalScope,
+    GoalStatus,
+    KeyResult,
+    Visibility,
 )
 
 if TYPE_CHECKING:

@@ -17,9 +17,9 @@ from domain.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     from api.competencies.loaders import CompetencyLoaders
-    from api.feedback.loaders import FeedbackLoaders
-    from api.development.program_loaders import ProgramLoaders
     from api.development.plan_loaders import PlanLoaders
+    from api.development.program_loaders import ProgramLoaders
+    from api.feedback.loaders import FeedbackLoaders
     from api.goals.loaders import GoalLoaders
     from api.insights.leadership_loaders import LeadershipLoaders
     from api.one_on_ones.loaders import OneOnOneLoaders

@@ -29,12 +29,12 @@ from api.graphql.context import RequestContext
 from api.graphql.limits import QueryRejected, Shape, check
 from api.graphql.persisted import PersistedQueries, PersistedQueryError
 from api.ratelimit import RateLimited
-from api.tracing import request_span
 from api.schema import schema
 from api.services import Services
+from api.tracing import request_span
 from domain.errors import DomainError
-from tenants.database import StatementTimedOut, infrastructure_failure, statement_count
 from tenants import idempotency
+from tenants.database import StatementTimedOut, infrastructure_failure, statement_count
 from tenants.session import mark_rollback_only, tenant_session
 
 log = structlog.get_logger(__name__)

@@ -13,9 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-
 from api.graphql.loading import ContextLoaders
-
 from domain.one_on_ones import queries
 from domain.one_on_ones.models import ActionItem, Meeting, OneOnOne
 

@@ -21,7 +21,14 @@ from api.one_on_ones.loaders import resolved
 from api.org.types import Ctx, EmployeeType
 from domain.one_on_ones import policy, rules
 from domain.one_on_ones.models import (
-    ActionItem, AgendaItem, Cadence, Meeting, MeetingStatus, Note, OneOnOne, SeriesStatus,
+    ActionItem,
+    AgendaItem,
+    Cadence,
+    Meeting,
+    MeetingStatus,
+    Note,
+    OneOnOne,
+    SeriesStatus,
 )
 
 if TYPE_CHECKING:

@@ -17,7 +17,6 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from api.graphql.loading import ContextLoaders
-
 from domain.org import departments as department_service
 from domain.org import hierarchy
 from domain.org.models import Department, Employee

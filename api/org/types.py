@@ -29,15 +29,15 @@ RoleType = strawberry.enum(Role, name="Role")
 TenantStatusType = strawberry.enum(TenantStatus, name="TenantStatus")
 
 if TYPE_CHECKING:
-    from api.reviews.results_types import ReviewResultType, ReviewSettingsType
-    from api.insights.leadership_types import LeadershipEffectivenessType
-    from api.insights.readiness_types import PromotionReadinessType
     from api.competencies.types import CompetencyAssessmentType, CompetencyProfileEntryType, JobLevelType
     from api.development.plan_types import DevelopmentPlanType
     from api.feedback.types import FeedbackInboxType, FeedbackType
     from api.goals.types import GoalType
+    from api.insights.leadership_types import LeadershipEffectivenessType
+    from api.insights.readiness_types import PromotionReadinessType
     from api.one_on_ones.types import OneOnOneHealthType, OneOnOneStatusType, OneOnOneType
     from api.recognition.types import RecognitionType
+    from api.reviews.results_types import ReviewResultType, ReviewSettingsType
     from api.reviews.types import ReviewStatusType, ReviewType
 
 Ctx = Info[RequestContext, None]

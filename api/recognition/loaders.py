@@ -19,7 +19,6 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from api.graphql.loading import ContextLoaders
-
 from domain.competencies.models import Competency
 from domain.org.models import Employee
 from domain.pagination import Page

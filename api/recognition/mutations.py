@@ -16,7 +16,12 @@ from api.graphql.errors import UserError
 from api.graphql.ids import require_uuid, uuid_of
 from api.graphql.mutation import perform
 from api.org.types import Ctx
-from api.recognition.types import RecognitionCommentType, RecognitionKindType, RecognitionType, RecognitionVisibilityType
+from api.recognition.types import (
+    RecognitionCommentType,
+    RecognitionKindType,
+    RecognitionType,
+    RecognitionVisibilityType,
+)
 from domain.recognition import recognitions
 from domain.recognition.models import RecognitionKind, RecognitionVisibility
 from domain.recognition.recognitions import NewRecognition

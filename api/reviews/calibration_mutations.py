@@ -10,8 +10,16 @@ from api.graphql.ids import require_uuid
 from api.graphql.mutation import perform
 from api.org.types import Ctx
 from api.reviews.results_types import (
-    AcknowledgementType, AdjustmentType, AttributedReviewType, FinalRatingType, GridLevelType, PlacementType,
-    adjustment_type, attributed_type, final_type, placement_type,
+    AcknowledgementType,
+    AdjustmentType,
+    AttributedReviewType,
+    FinalRatingType,
+    GridLevelType,
+    PlacementType,
+    adjustment_type,
+    attributed_type,
+    final_type,
+    placement_type,
 )
 from domain.reviews import calibration, results
 from domain.reviews.settings import current_settings

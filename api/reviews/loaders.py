@@ -17,7 +17,6 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from api.graphql.loading import ContextLoaders
-
 from domain.reviews import cycles, nominations, queries, templates
 from domain.reviews.models import PeerNomination, Review, ReviewCycle, ReviewTemplate
 from domain.reviews.questions import questions_for_reviews

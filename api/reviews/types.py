@@ -20,12 +20,23 @@ from api.graphql.pagination import Connection, connection, page_request
 from api.graphql.selection import selected_under
 from api.org.types import Ctx, DepartmentType, EmployeeType
 from api.reviews.loaders import resolved
-from domain.reviews import cycles as cycle_service
 from domain.errors import DomainError, ErrorCode
+from domain.reviews import cycles as cycle_service
 from domain.reviews import policy, queries
 from domain.reviews.models import (
-    CycleParticipant, CycleStatus, NominationStatus, PeerNomination, QuestionKind, Review, ReviewAnswer, ReviewCycle,
-    ReviewerKind, ReviewStatus, ReviewTemplate, TemplateQuestion, TemplateSection,
+    CycleParticipant,
+    CycleStatus,
+    NominationStatus,
+    PeerNomination,
+    QuestionKind,
+    Review,
+    ReviewAnswer,
+    ReviewCycle,
+    ReviewerKind,
+    ReviewStatus,
+    ReviewTemplate,
+    TemplateQuestion,
+    TemplateSection,
 )
 from domain.reviews.rules import Question, ScaleKind, Tally
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
 from domain.competencies.models import AssessmentSource, CompetencyCategory, Track
@@ -189,7 +189,7 @@ class Rated(Protocol):
 R = TypeVar("R", bound=Rated)
 
 
-_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def _recency(rating: Rated) -> tuple[date, datetime]:

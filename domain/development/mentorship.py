@@ -25,12 +25,23 @@ from domain.competencies.rules import level_label
 from domain.competencies.scale import current_scale
 from domain.development import matching
 from domain.development.program_models import (
-    Mentorship, MentorshipParticipant, MentorshipParticipantCompetency, MentorshipProgram,
-    MentorshipProgramCompetency, MentorshipSession, MentorshipSessionCompetency, MentorshipStatus, ParticipantRole,
+    Mentorship,
+    MentorshipParticipant,
+    MentorshipParticipantCompetency,
+    MentorshipProgram,
+    MentorshipProgramCompetency,
+    MentorshipSession,
+    MentorshipSessionCompetency,
+    MentorshipStatus,
+    ParticipantRole,
     ProgramStatus,
 )
 from domain.development.programs_common import (
-    assessed_levels, check_competency_ids, gap_facts, link_competencies, may_see_development,
+    assessed_levels,
+    check_competency_ids,
+    gap_facts,
+    link_competencies,
+    may_see_development,
 )
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.org.employees import get_active_employee

@@ -14,8 +14,14 @@ from domain.actor import Actor
 from domain.competencies.models import Competency
 from domain.development.mentorship import visible_mentorship, visible_program
 from domain.development.program_models import (
-    Mentorship, MentorshipParticipant, MentorshipParticipantCompetency, MentorshipProgram,
-    MentorshipProgramCompetency, MentorshipSession, MentorshipSessionCompetency, MentorshipStatus,
+    Mentorship,
+    MentorshipParticipant,
+    MentorshipParticipantCompetency,
+    MentorshipProgram,
+    MentorshipProgramCompetency,
+    MentorshipSession,
+    MentorshipSessionCompetency,
+    MentorshipStatus,
 )
 from domain.development.programs_common import keyset_page, linked_competencies
 from domain.pagination import Page, PageRequest

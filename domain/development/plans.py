@@ -24,7 +24,12 @@ from domain.competencies.profile import ProfileSubject, competency_profiles
 from domain.development import links
 from domain.development import plan_rules as rules
 from domain.development.plan_models import (
-    DevelopmentPlan, FocusBasis, PlanAction, PlanActionKind, PlanActionStatus, PlanFocus,
+    DevelopmentPlan,
+    FocusBasis,
+    PlanAction,
+    PlanActionKind,
+    PlanActionStatus,
+    PlanFocus,
 )
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.goals.queries import get_visible_goal

@@ -14,7 +14,13 @@ from domain.development import links
 from domain.development.mentorship import exists_mentorship
 from domain.development.plan_models import PlanActionKind, PlanActionStatus
 from domain.development.program_models import (
-    ApplicationStatus, EnrolmentStatus, Mentorship, MentorshipStatus, ProjectStatus, StretchApplication, StretchProject,
+    ApplicationStatus,
+    EnrolmentStatus,
+    Mentorship,
+    MentorshipStatus,
+    ProjectStatus,
+    StretchApplication,
+    StretchProject,
     TrainingEnrolment,
 )
 from domain.development.stretch import exists_application

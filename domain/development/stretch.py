@@ -27,7 +27,12 @@ from domain.competencies.rules import NOTE_MAX, check_on_scale
 from domain.competencies.scale import scale_levels
 from domain.development import matching
 from domain.development.program_models import (
-    ApplicationStatus, ProjectStatus, StretchApplication, StretchOutcome, StretchProject, StretchProjectCompetency,
+    ApplicationStatus,
+    ProjectStatus,
+    StretchApplication,
+    StretchOutcome,
+    StretchProject,
+    StretchProjectCompetency,
 )
 from domain.development.programs_common import check_competency_ids, gap_facts, link_competencies, may_see_development
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound

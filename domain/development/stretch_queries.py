@@ -12,7 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.actor import Actor
 from domain.competencies.models import Competency, CompetencyAssessment
 from domain.development.program_models import (
-    ApplicationStatus, StretchApplication, StretchOutcome, StretchProject, StretchProjectCompetency,
+    ApplicationStatus,
+    StretchApplication,
+    StretchOutcome,
+    StretchProject,
+    StretchProjectCompetency,
 )
 from domain.development.programs_common import keyset_page, linked_competencies
 from domain.development.stretch import visible_application

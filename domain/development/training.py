@@ -29,7 +29,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.actor import Actor
 from domain.development import matching
 from domain.development.program_models import (
-    EnrolmentStatus, TrainingEnrolment, TrainingFormat, TrainingProgram, TrainingProgramCompetency,
+    EnrolmentStatus,
+    TrainingEnrolment,
+    TrainingFormat,
+    TrainingProgram,
+    TrainingProgramCompetency,
 )
 from domain.development.programs_common import check_competency_ids, gap_facts, link_competencies, may_see_development
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound

@@ -22,7 +22,13 @@ from domain.competencies.framework import competencies_by_ids, require_active
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.feedback import events, policy, rules
 from domain.feedback.models import (
-    AskStatus, Feedback, FeedbackAsk, FeedbackCompetency, FeedbackKind, FeedbackRequest, FeedbackVisibility,
+    AskStatus,
+    Feedback,
+    FeedbackAsk,
+    FeedbackCompetency,
+    FeedbackKind,
+    FeedbackRequest,
+    FeedbackVisibility,
 )
 from domain.feedback.visibility import visible_request
 from domain.org.hierarchy import ancestor_ids, employees_by_ids

@@ -20,7 +20,14 @@ from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.goals import policy, rules, tracking
 from domain.goals.models import (
-    Direction, Goal, GoalCompetency, GoalKind, GoalScope, GoalStatus, KeyResult, Visibility,
+    Direction,
+    Goal,
+    GoalCompetency,
+    GoalKind,
+    GoalScope,
+    GoalStatus,
+    KeyResult,
+    Visibility,
 )
 from domain.goals.queries import get_visible_goal, key_results_by_goal_ids
 from domain.org.departments import get_department

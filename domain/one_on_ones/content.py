@@ -16,13 +16,19 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actor import Actor
-from domain.competencies.framework import get_competency, require_active as require_active_competency
+from domain.competencies.framework import get_competency
+from domain.competencies.framework import require_active as require_active_competency
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.goals.queries import get_visible_goal
 from domain.one_on_ones import policy, rules
 from domain.one_on_ones.models import ActionItem, AgendaItem, Meeting, MeetingStatus, Note, OneOnOne
 from domain.one_on_ones.series import (
-    find_series, meeting_of_series, meeting_to_change, next_meeting, require_active, series_to_change,
+    find_series,
+    meeting_of_series,
+    meeting_to_change,
+    next_meeting,
+    require_active,
+    series_to_change,
 )
 from domain.org.employees import get_employee
 from domain.org.rules import clean_text

@@ -16,7 +16,16 @@ from sqlalchemy import and_, func, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actor import Actor
-from domain.one_on_ones.models import ActionItem, AgendaItem, Cadence, Meeting, MeetingStatus, Note, OneOnOne, SeriesStatus
+from domain.one_on_ones.models import (
+    ActionItem,
+    AgendaItem,
+    Cadence,
+    Meeting,
+    MeetingStatus,
+    Note,
+    OneOnOne,
+    SeriesStatus,
+)
 from domain.one_on_ones.rules import SeriesFacts
 from domain.pagination import Page, PageRequest
 from domain.persistence import among, group_by

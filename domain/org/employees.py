@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import audit
 from domain.actor import Actor
+from domain.competencies.models import JobLevel
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.org import policy
-from domain.competencies.models import JobLevel
 from domain.org.departments import get_department
 from domain.org.hierarchy import ancestor_ids
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role

@@ -14,8 +14,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actor import Actor
-from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.competencies.models import JobLevel
+from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.org import policy
 from domain.org.employees import clean_roles
 from domain.org.models import Department, Employee, EmployeeStatus, ManagerAssignment, Role

@@ -9,7 +9,7 @@ shows the count beside the assessed level, with an explanation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -30,7 +30,7 @@ async def recognition_counts(
     the competency since `evidence_since(today)`; one statement for all keys."""
     employee_ids = list({employee for employee, _ in keys})
     competency_ids = list({competency for _, competency in keys})
-    since = datetime.combine(evidence_since(today), time.min, tzinfo=timezone.utc)
+    since = datetime.combine(evidence_since(today), time.min, tzinfo=UTC)
     rows = await session.execute(
         select(RecognitionRecipient.employee_id, RecognitionCompetency.competency_id, func.count(Recognition.id.distinct()))
         .join(Recognition, Recognition.id == RecognitionRecipient.recognition_id)

@@ -27,7 +27,11 @@ from domain.org.models import Department, Employee
 from domain.pagination import Page, PageRequest
 from domain.persistence import group_by
 from domain.recognition.models import (
-    Recognition, RecognitionComment, RecognitionCompetency, RecognitionReaction, RecognitionRecipient,
+    Recognition,
+    RecognitionComment,
+    RecognitionCompetency,
+    RecognitionReaction,
+    RecognitionRecipient,
     RecognitionVisibility,
 )
 from domain.recognition.rules import EMOJIS

@@ -21,7 +21,12 @@ from domain.org.hierarchy import employees_by_ids
 from domain.persistence import flush_or_conflict, session_tenant
 from domain.recognition import events, policy, rules
 from domain.recognition.models import (
-    Recognition, RecognitionComment, RecognitionCompetency, RecognitionKind, RecognitionReaction, RecognitionRecipient,
+    Recognition,
+    RecognitionComment,
+    RecognitionCompetency,
+    RecognitionKind,
+    RecognitionReaction,
+    RecognitionRecipient,
     RecognitionVisibility,
 )
 from domain.recognition.queries import get_visible

@@ -39,9 +39,25 @@ from domain.org.employees import get_employee
 from domain.org.hierarchy import ancestor_ids, subtree
 from domain.org.models import Employee
 from domain.persistence import session_tenant
-from domain.reviews.anonymity import Bucket, RatingSummary, average, combine, distribution, hidden_ratings, summarize_ratings
+from domain.reviews.anonymity import (
+    Bucket,
+    RatingSummary,
+    average,
+    combine,
+    distribution,
+    hidden_ratings,
+    summarize_ratings,
+)
 from domain.reviews.models import (
-    ANONYMOUS_KINDS, CycleParticipant, CycleStatus, QuestionKind, Review, ReviewAnswer, ReviewCycle, ReviewerKind, ReviewStatus,
+    ANONYMOUS_KINDS,
+    CycleParticipant,
+    CycleStatus,
+    QuestionKind,
+    Review,
+    ReviewAnswer,
+    ReviewCycle,
+    ReviewerKind,
+    ReviewStatus,
     TemplateQuestion,
 )
 from domain.reviews.rules import REASON_MAX, clean_long_text

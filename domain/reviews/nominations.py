@@ -21,7 +21,13 @@ from domain.persistence import session_tenant
 from domain.reviews import policy
 from domain.reviews.cycles import get_cycle
 from domain.reviews.models import (
-    CycleParticipant, CycleStatus, NominationStatus, PeerNomination, Review, ReviewCycle, ReviewerKind,
+    CycleParticipant,
+    CycleStatus,
+    NominationStatus,
+    PeerNomination,
+    Review,
+    ReviewCycle,
+    ReviewerKind,
 )
 from domain.reviews.rules import accepts_nominations, check_peer, check_peer_count, require
 

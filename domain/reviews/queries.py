@@ -21,7 +21,12 @@ from domain.persistence import group_by
 from domain.reviews import policy
 from domain.reviews.cycles import cycles_by_ids
 from domain.reviews.models import (
-    CycleStatus, Review, ReviewAnswer, ReviewCycle, ReviewerKind, ReviewStatus,
+    CycleStatus,
+    Review,
+    ReviewAnswer,
+    ReviewCycle,
+    ReviewerKind,
+    ReviewStatus,
 )
 from domain.reviews.rules import Tally, is_overdue
 from domain.reviews.settings import review_settings

@@ -40,7 +40,13 @@ from domain.persistence import session_tenant
 from domain.reviews.anonymity import RatingSummary, TextSummary, summarize_ratings, summarize_texts
 from domain.reviews.calibration import FinalRating, Key, cycles_by_ids, final_ratings, get_cycle, participants_by_keys
 from domain.reviews.models import (
-    ANONYMOUS_KINDS, CycleParticipant, CycleStatus, Review, ReviewAnswer, ReviewCycle, ReviewerKind,
+    ANONYMOUS_KINDS,
+    CycleParticipant,
+    CycleStatus,
+    Review,
+    ReviewAnswer,
+    ReviewCycle,
+    ReviewerKind,
     ReviewStatus,
 )
 from domain.reviews.questions import questions_for_reviews

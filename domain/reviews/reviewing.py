@@ -22,8 +22,16 @@ from domain.reviews.cycles import get_cycle
 from domain.reviews.models import Review, ReviewAnswer, ReviewCycle, ReviewReopening, ReviewStatus
 from domain.reviews.questions import questions_for_reviews, scales
 from domain.reviews.rules import (
-    REASON_MAX, AnswerSpec, CleanAnswer, StoredAnswer, accepts_answers, accepts_reopening, check_submission,
-    clean_answers, clean_long_text, require,
+    REASON_MAX,
+    AnswerSpec,
+    CleanAnswer,
+    StoredAnswer,
+    accepts_answers,
+    accepts_reopening,
+    check_submission,
+    clean_answers,
+    clean_long_text,
+    require,
 )
 
 

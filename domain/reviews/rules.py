@@ -17,7 +17,11 @@ from uuid import UUID
 
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.reviews.models import (
-    DEFAULT_RATING_SCALE, CycleStatus, QuestionKind, ReviewerKind, ReviewStatus,
+    DEFAULT_RATING_SCALE,
+    CycleStatus,
+    QuestionKind,
+    ReviewerKind,
+    ReviewStatus,
 )
 
 NAME_MAX = 200

@@ -22,7 +22,13 @@ from domain.persistence import flush_or_conflict, group_by, session_tenant
 from domain.reviews import policy
 from domain.reviews.models import CycleStatus, ReviewCycle, ReviewTemplate, TemplateQuestion, TemplateSection
 from domain.reviews.rules import (
-    DESCRIPTION_MAX, CleanSection, SectionSpec, TemplateItem, clean_line, clean_long_text, clean_sections,
+    DESCRIPTION_MAX,
+    CleanSection,
+    SectionSpec,
+    TemplateItem,
+    clean_line,
+    clean_long_text,
+    clean_sections,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -171,7 +171,7 @@ def test_reorder_is_a_permutation_that_only_moves_the_listed_items(case):
 
 
 def _rating(level: int, source: AssessmentSource, days_ago: int, minute: int = 0) -> Rating:
-    recorded = datetime(2026, 6, 1, 12, minute, tzinfo=timezone.utc) - timedelta(days=days_ago)
+    recorded = datetime(2026, 6, 1, 12, minute, tzinfo=UTC) - timedelta(days=days_ago)
     return Rating(level, source.value, DAY - timedelta(days=days_ago), recorded)
 
 
@@ -215,8 +215,8 @@ def test_the_gap_is_expected_minus_current_and_unknown_when_either_is(expected, 
 
 
 def test_the_explanation_says_where_each_number_comes_from():
-    manager = Rating(2, "MANAGER", date(2026, 5, 1), datetime(2026, 5, 1, tzinfo=timezone.utc))
-    own = Rating(4, "SELF", date(2026, 4, 1), datetime(2026, 4, 1, tzinfo=timezone.utc))
+    manager = Rating(2, "MANAGER", date(2026, 5, 1), datetime(2026, 5, 1, tzinfo=UTC))
+    own = Rating(4, "SELF", date(2026, 4, 1), datetime(2026, 4, 1, tzinfo=UTC))
     facts = ProfileFacts("IC2", 3, manager, own, evidence=2)
     assert explain(facts, DEFAULT_SCALE) == (
         "Expected at IC2: Proficient (3). Current: Developing (2), from a MANAGER assessment on 2026-05-01, "

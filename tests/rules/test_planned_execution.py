@@ -10,8 +10,8 @@ error paths must be identical.
 from __future__ import annotations
 
 import asyncio
-from enum import Enum
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Annotated
 
 import pytest

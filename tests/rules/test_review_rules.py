@@ -11,10 +11,34 @@ import pytest
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.reviews.models import CycleStatus, QuestionKind, ReviewerKind, ReviewStatus
 from domain.reviews.rules import (
-    LEADERSHIP_SECTION, TRANSITIONS, AnswerSpec, CycleAction, CycleSpec, GoalItem, QuestionSpec, RatingLevel, ScaleKind,
-    SectionSpec, StoredAnswer, Tally, TemplateItem, accepts_answers, accepts_nominations, accepts_participants,
-    accepts_reopening, check_cycle, check_peer, check_peer_count, check_submission, clean_answers, clean_long_text,
-    clean_sections, effective_questions, is_overdue, next_status, rating_levels,
+    LEADERSHIP_SECTION,
+    TRANSITIONS,
+    AnswerSpec,
+    CycleAction,
+    CycleSpec,
+    GoalItem,
+    QuestionSpec,
+    RatingLevel,
+    ScaleKind,
+    SectionSpec,
+    StoredAnswer,
+    Tally,
+    TemplateItem,
+    accepts_answers,
+    accepts_nominations,
+    accepts_participants,
+    accepts_reopening,
+    check_cycle,
+    check_peer,
+    check_peer_count,
+    check_submission,
+    clean_answers,
+    clean_long_text,
+    clean_sections,
+    effective_questions,
+    is_overdue,
+    next_status,
+    rating_levels,
 )
 
 ALL = [k.value for k in ReviewerKind]

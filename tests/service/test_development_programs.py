@@ -26,8 +26,15 @@ from domain.development import links, mentorship, stretch, training
 from domain.development.mentorship import NewProgram
 from domain.development.plan_models import PlanActionKind, PlanActionStatus
 from domain.development.program_models import (
-    EnrolmentStatus, Mentorship, MentorshipParticipant, ProgramStatus, ProjectStatus, StretchApplication, StretchOutcome,
-    TrainingEnrolment, TrainingFormat,
+    EnrolmentStatus,
+    Mentorship,
+    MentorshipParticipant,
+    ProgramStatus,
+    ProjectStatus,
+    StretchApplication,
+    StretchOutcome,
+    TrainingEnrolment,
+    TrainingFormat,
 )
 from domain.development.stretch import NewProject, OutcomeInput
 from domain.development.training import NewTraining

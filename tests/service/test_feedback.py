@@ -21,7 +21,12 @@ from domain.competencies.models import Competency
 from domain.errors import DomainError, ErrorCode
 from domain.feedback import policy, queries, services
 from domain.feedback.models import (
-    Feedback, FeedbackAsk, FeedbackCompetency, FeedbackKind, FeedbackRequest, FeedbackVisibility,
+    Feedback,
+    FeedbackAsk,
+    FeedbackCompetency,
+    FeedbackKind,
+    FeedbackRequest,
+    FeedbackVisibility,
 )
 from domain.org.hierarchy import ancestor_ids
 from domain.org.models import Employee, EmployeeStatus, Role

@@ -24,7 +24,15 @@ from domain.goals.check_ins import NewCheckIn
 from domain.goals.goals import MeasureSpec, NewGoal
 from domain.goals.key_results import WeightChange
 from domain.goals.models import (
-    Confidence, Direction, Goal, GoalCheckIn, GoalKind, GoalScope, GoalStatus, KeyResult, Visibility,
+    Confidence,
+    Direction,
+    Goal,
+    GoalCheckIn,
+    GoalKind,
+    GoalScope,
+    GoalStatus,
+    KeyResult,
+    Visibility,
 )
 from domain.goals.rules import Health
 from domain.org.models import Department, Employee, Role

@@ -23,7 +23,12 @@ from domain.pagination import PageRequest
 from domain.persistence import session_tenant
 from domain.recognition import evidence, policy, queries, recognitions
 from domain.recognition.models import (
-    Recognition, RecognitionComment, RecognitionCompetency, RecognitionKind, RecognitionReaction, RecognitionRecipient,
+    Recognition,
+    RecognitionComment,
+    RecognitionCompetency,
+    RecognitionKind,
+    RecognitionReaction,
+    RecognitionRecipient,
     RecognitionVisibility,
 )
 from domain.recognition.queries import FeedFilter

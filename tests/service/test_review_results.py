@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select, update
@@ -24,8 +24,17 @@ from domain.reviews import calibration, results, settings
 from domain.reviews.anonymity import hidden_ratings, hidden_texts
 from domain.reviews.calibration import CalibrationAdjustment, DistributionFilter, GridLevel, NineBoxPlacement
 from domain.reviews.models import (
-    CycleParticipant, CycleStatus, QuestionKind, Review, ReviewAnswer, ReviewCycle, ReviewerKind, ReviewStatus,
-    ReviewTemplate, TemplateQuestion, TemplateSection,
+    CycleParticipant,
+    CycleStatus,
+    QuestionKind,
+    Review,
+    ReviewAnswer,
+    ReviewCycle,
+    ReviewerKind,
+    ReviewStatus,
+    ReviewTemplate,
+    TemplateQuestion,
+    TemplateSection,
 )
 from domain.reviews.results import AnonymousAuthorReading, Audience, ReviewAcknowledgement, ReviewEvidenceRun
 from domain.reviews.rules import RatingLevel
@@ -33,7 +42,7 @@ from domain.reviews.settings import ReviewSettingsChange, SettingsChanges
 from tests.factories import admin, hr_admin, make_department, make_employee, plain_employee
 
 ALL_KINDS = [k.value for k in ReviewerKind]
-NOW = datetime(2026, 5, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 
 @dataclass

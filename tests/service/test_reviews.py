@@ -24,8 +24,15 @@ from domain.persistence import session_tenant
 from domain.reviews import cycles, nominations, queries, reviewing, templates
 from domain.reviews.cycles import ParticipantFilter
 from domain.reviews.models import (
-    CycleParticipant, NominationStatus, PeerNomination, QuestionKind, Review, ReviewAnswer, ReviewReopening,
-    ReviewStatus, TemplateQuestion,
+    CycleParticipant,
+    NominationStatus,
+    PeerNomination,
+    QuestionKind,
+    Review,
+    ReviewAnswer,
+    ReviewReopening,
+    ReviewStatus,
+    TemplateQuestion,
 )
 from domain.reviews.questions import questions_for_reviews
 from domain.reviews.rules import AnswerSpec, CycleSpec, QuestionSpec, SectionSpec

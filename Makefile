@@ -37,6 +37,14 @@ schema: install
 schema-check: install
 	@$(BIN)/hr schema | diff -u schema.graphql - && echo "schema.graphql is up to date"
 
+# docs/configuration.md is generated from api/settings.py; the suite fails when it drifts.
+.PHONY: docs docs-check
+docs: install
+	$(BIN)/hr config-docs > docs/configuration.md
+
+docs-check: install
+	@$(BIN)/hr config-docs | diff -u docs/configuration.md - && echo "docs/configuration.md is up to date"
+
 lint: install
 	$(BIN)/lint-imports
 

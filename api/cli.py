@@ -1,4 +1,4 @@
-"""`hr`: serve, migrate, seed-demo, token, schema.
+"""`hr`: serve, migrate, seed-demo, token, schema, config-docs.
 
 Without DATABASE_URL (outside production) every command uses the embedded PostgreSQL
 under HR_DATA_DIR, starting it if needed, so `make run` works on a bare machine.
@@ -77,6 +77,12 @@ def cmd_schema(args: argparse.Namespace) -> None:
     print(schema.as_str())
 
 
+def cmd_config_docs(args: argparse.Namespace) -> None:
+    from api.settings_docs import render
+
+    print(render(), end="")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     if args.port:
         os.environ["PORT"] = str(args.port)
@@ -112,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--lifetime", type=int, default=8 * 3600, help="seconds")
     token.set_defaults(func=cmd_token)
     commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(func=cmd_schema)
+    commands.add_parser(
+        "config-docs", help="print docs/configuration.md, generated from the settings"
+    ).set_defaults(func=cmd_config_docs)
     args = parser.parse_args(argv)
     args.func(args)
 

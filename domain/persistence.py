@@ -28,13 +28,13 @@ def group_by(keys: Sequence[K], rows: Iterable[T], key: Callable[[T], K]) -> dic
 def among(column: Any, ids: Iterable[Any]) -> ColumnElement[bool]:
     """`column = ANY($1)` with the IDs as one array parameter: one SQL text (and prepared
     statement) whatever the number of IDs, where `IN (...)` renders a parameter per ID on
-    every execution (measured as 5 % of a team page's CPU, issue 8)."""
+    every execution, a cost paid again by every batch of a hot list."""
     return column == any_(literal(list(ids), ARRAY(column.type)))
 
 
 async def column_rows(session: AsyncSession, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Row]:
     """The rows of a column-only SELECT through the session's connection: hot read-only lists
-    skip the ORM's execution and result machinery, which they do not use (issue 8)."""
+    skip the ORM's execution and result machinery, which they do not use."""
     connection = await session.connection()
     return (await connection.execute(statement, parameters)).all()
 

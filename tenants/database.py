@@ -63,7 +63,7 @@ def create_app_engine(config: DatabaseConfig) -> AsyncEngine:
         config.resolved_app_url(),
         pool_size=config.pool_size,
         max_overflow=config.pool_size,
-        # No ping on every checkout (a round trip per request, ~10% of a directory page's CPU):
+        # No ping on every checkout (it would add a round trip to every request):
         # a connection broken by a database restart fails its first statement as a disconnect,
         # which invalidates the whole pool, so only the requests already in flight see the
         # outage (503 with Retry-After); tests/api/test_database_restart.py holds this.

@@ -61,7 +61,7 @@ class TenantCache:
     """Registry look-ups (by slug, by issuer) remembered for a few seconds.
 
     Every request names its tenant; reading the registry for it took a connection, a
-    transaction and a statement per request (issue 8). A change made through this
+    transaction and a statement per request, for a row that rarely changes. A change made through this
     process (suspension, reactivation, a new tenant, introspection) forgets everything at
     once; other processes see it within `seconds`. Zero turns the cache off.
     """

@@ -3,7 +3,7 @@
 graphql-core completes every field of every list item through the same generic steps
 (resolve info, argument coercion, strawberry's resolver wrapper, type dispatch, Path
 objects), which on a page of 100 employees with their managers and departments costs
-more than the SQL behind it (issue 8). Here a list of objects is completed from a plan
+more than the SQL behind it. Here a list of objects is completed from a plan
 made once per selection: plain attributes are read directly, synchronous argument-free
 resolvers are called directly with one shared `Info`, and scalars are coerced by their
 type. Everything else (arguments, async resolvers, abstract types, field extensions,

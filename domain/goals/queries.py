@@ -184,7 +184,7 @@ def _newest_first() -> tuple[Any, ...]:
 
 async def latest_check_ins(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, GoalCheckIn | None]:
     """One index probe per goal (LATERAL ... LIMIT 1): DISTINCT ON read and sorted every
-    check-in of the goals, a year of weekly ones each (21 -> 0.9 ms for a team page's 130)."""
+    check-in of the goals, however long their history (a year of weekly ones is usual)."""
     wanted = func.unnest(literal(list(ids), ARRAY(GoalCheckIn.goal_id.type))).table_valued("goal_id").render_derived(name="wanted")
     newest = (
         select(GoalCheckIn).where(GoalCheckIn.goal_id == wanted.c.goal_id).order_by(*_newest_first()).limit(1)

@@ -2,7 +2,7 @@
 
 A directory page or an org chart reads hundreds of people and never changes them, so it
 skips the ORM's identity map and change tracking: a `NamedTuple` built from the selected
-columns costs about a quarter of a SQLModel entity (issue 8). Anything that writes loads
+columns costs a fraction of a SQLModel entity. Anything that writes loads
 the entity instead. The fields are the tables' columns, in order (a test keeps them in
 step with the models).
 """

@@ -11,7 +11,7 @@ difference between any two aggregates, whatever their filters and however many a
 combined, is again a sum of whole shown cells (each of at least `threshold` people) or
 nothing: differencing cannot isolate fewer than `threshold` authors.
 
-What this does not protect against (documented in README): a cell where every answer is
+What this does not protect against (docs/reviews.md): a cell where every answer is
 the same value tells everyone what each author answered (k-anonymity is not l-diversity),
 and `threshold - 1` authors colluding with the reader can still subtract their own answers.
 """
